@@ -1,0 +1,1758 @@
+/* copp.h - v0.1.0 - Certified Output Protection Protocol (COPP), driver side.
+   No allocation, no globals, no floating point, libc optional.
+
+   QUICK START
+       In exactly one .c file:
+           #define COPP_IMPLEMENTATION
+           #include "copp.h"
+       Everywhere else just #include "copp.h".
+
+       copp_connector conn;  copp_session s;   (caller-owned, zero them)
+       copp_connector_init(&conn, &desc);      desc: hardware ops, crypto, certificate
+       copp_open(&conn, &s);                   COPPOpenVideoSession
+       copp_get_certificate_length(&s, &len);  COPPGetCertificateLength
+       copp_key_exchange(&s, rgh, cert, cap);  COPPKeyExchange
+       copp_sequence_start(&s, sig);           COPPSequenceStart
+       copp_command(&s, cmd);                  COPPCommand      (4096-byte DXVA_COPPCommand)
+       copp_query_status(&s, in, out);         COPPQueryStatus  (4096-byte in and out)
+       copp_close(&s);                         COPPCloseVideoSession
+       copp_connector_event(&conn, COPP_STATUS_LINK_LOST);   hot-plug etc.
+
+   CONVENTIONS
+       - Every DDI-shaped call returns the exact HRESULT the COPP documentation
+         names, as int32_t: COPP_S_OK (0) or a negative value (COPP_E_UNEXPECTED,
+         COPP_E_INVALIDARG, COPP_E_POINTER, COPP_DDERR_TOOBIGSIZE, ...), so a
+         driver can hand it on unchanged.  The finer reason (bad MAC vs stale
+         sequence vs bad size ...) is copp_session_last_reason() and the trace hook.
+       - A call that fails changes nothing: no state, no level, no counter, no
+         sequence number, no hardware register, no output byte.  The only thing a
+         failed call writes is the session's diagnostic last_reason.  No error is
+         sticky; COPP applications are told to tear a session down after an error.
+       - Wire integers are little-endian (x86 layout of dxva.h); GUIDs are 16
+         bytes in Windows memory order.  Wire blobs are read and written byte by
+         byte, never cast to structs, so alignment and host byte order do not matter.
+       - Lengths are in bytes.  Buffers are passed in by the caller.
+       - Nothing inside copp locks.  Calls on one connector (and on all sessions
+         bound to it) MUST be serialized by the caller, as a miniport's
+         HwVidStartIO already serializes them.
+       - Hardware and crypto callbacks MUST NOT call back into copp.
+
+   CONFIGURATION (define before including, the same in every translation unit)
+       COPP_IMPLEMENTATION   emit the definitions in this translation unit
+       COPP_STATIC           every API function is static (private to the TU)
+       COPP_API              decoration of declarations/definitions (default extern)
+       COPP_NO_STDLIB        include only <stddef.h>/<stdint.h>; built-in byte loops
+       COPP_ASSERT(x)        programmer-error checks (default assert(), no-op under NO_STDLIB)
+       COPP_MEMCPY/MEMSET    define both or neither (e.g. RtlCopyMemory/RtlFillMemory)
+       COPP_MAX_SESSIONS     sessions per connector (default 16)
+       COPP_MAC_CTX_BYTES    bytes of keyed-MAC state per session (default 4864,
+                             enough for libtomcrypt's omac_state)
+       COPP_NO_STRINGS       copp_reason_str()/copp_result_str() return ""
+       COPP_WITH_LIBTOM      default crypto backend: RSA on libtommath, AES-CMAC
+                             from libtomcrypt (link -ltomcrypt -ltommath)
+       COPP_WITH_APP         application-side helpers (build signatures, commands,
+                             status requests; verify replies) for tests and demos;
+                             signature building needs COPP_WITH_LIBTOM
+
+   STATE MACHINE  (spec COPP.md section 2; table copp__edges in >>fsm)
+
+       CLOSED --open--> OPENED --get_certificate_length--> CERT_LENGTH_RETURNED
+         --key_exchange--> KEY_EXCHANGED --sequence_start--> SESSION_ACTIVE
+       SESSION_ACTIVE --command / query_status--> SESSION_ACTIVE
+       any open state --close--> CLOSED
+       Every other (call, state) pair returns COPP_E_UNEXPECTED and changes nothing.
+       A failed sequence start stores nothing and stays KEY_EXCHANGED (a retry
+       is allowed); after a successful one, another returns COPP_E_UNEXPECTED.
+
+   SECTIONS   grep -n '>>' copp.h
+*/
+#ifndef COPP_H_INCLUDED
+#define COPP_H_INCLUDED
+
+/* >>config ----------------------------------------------------------------- */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef COPP_API
+#ifdef COPP_STATIC
+#define COPP_API static
+#else
+#define COPP_API extern
+#endif
+#endif
+
+#ifndef COPP_MAX_SESSIONS
+#define COPP_MAX_SESSIONS 16
+#endif
+#if COPP_MAX_SESSIONS < 1
+#error "COPP_MAX_SESSIONS must be at least 1"
+#endif
+
+#ifndef COPP_MAC_CTX_BYTES
+#define COPP_MAC_CTX_BYTES 4864
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* >>results ---------------------------------------------------------------- */
+
+/* HRESULT values (spec section 3).  COPP__HRESULT_FAIL turns the documented
+ * 32-bit pattern of a failure code into a negative int32_t without relying on
+ * implementation-defined conversions. */
+#define COPP__HRESULT_FAIL(u) ((int32_t)((uint32_t)(u) - 0x80000000u) + (-0x7FFFFFFF - 1))
+#define COPP_S_OK                    ((int32_t)0)
+#define COPP_E_UNEXPECTED            COPP__HRESULT_FAIL(0x8000FFFFu)
+#define COPP_E_INVALIDARG            COPP__HRESULT_FAIL(0x80070057u)
+#define COPP_E_POINTER               COPP__HRESULT_FAIL(0x80004003u)
+#define COPP_E_OUTOFMEMORY           COPP__HRESULT_FAIL(0x8007000Eu)
+#define COPP_E_FAIL                  COPP__HRESULT_FAIL(0x80004005u)
+#define COPP_DDERR_TOOBIGSIZE        COPP__HRESULT_FAIL(0x887601E0u)
+#define COPP_DDERR_UNSUPPORTEDMODE   COPP__HRESULT_FAIL(0x8876024Eu)
+#define COPP_DDERR_CURRENTLYNOTAVAIL COPP__HRESULT_FAIL(0x88760028u)
+
+/* Reasons: why a call failed, finer than its HRESULT.  name, value, HRESULT,
+ * text.  Values are append-only.  COPP_REASON_HW_FAILED and
+ * COPP_REASON_CRYPTO_FAILED return the callback's own negative HRESULT (or
+ * COPP_E_FAIL when the callback returned a positive value). */
+#define COPP__REASONS(X) \
+    X(NONE,                0, COPP_S_OK,             "success") \
+    X(NULL_POINTER,        1, COPP_E_POINTER,        "a required pointer is NULL") \
+    X(BAD_STATE,           2, COPP_E_UNEXPECTED,     "call not allowed in the session's state (or connector not initialized)") \
+    X(BAD_CONFIG,          3, COPP_E_INVALIDARG,     "connector description incomplete or inconsistent") \
+    X(NO_SLOT,             4, COPP_E_OUTOFMEMORY,    "connector already has COPP_MAX_SESSIONS sessions") \
+    X(BUFFER_TOO_SMALL,    5, COPP_E_INVALIDARG,     "certificate buffer smaller than the certificate") \
+    X(BAD_CIPHERTEXT,      6, COPP_E_UNEXPECTED,     "signature is not a valid ciphertext (>= modulus, or bad padding)") \
+    X(SHORT_PLAINTEXT,     7, COPP_E_UNEXPECTED,     "decrypted start sequence shorter than 40 bytes") \
+    X(RANDOM_MISMATCH,     8, COPP_E_UNEXPECTED,     "rGH in the start sequence differs from the one handed out") \
+    X(BAD_SEQUENCE,        9, COPP_E_INVALIDARG,     "dwSequence is not the expected sequence number") \
+    X(UNKNOWN_GUID,       10, COPP_E_INVALIDARG,     "unknown command or status request GUID") \
+    X(BAD_SIZE,           11, COPP_E_INVALIDARG,     "cbSizeData outside the limits for this GUID") \
+    X(BAD_MAC,            12, COPP_E_UNEXPECTED,     "macKDI does not match the command") \
+    X(BAD_PROTECTION_TYPE,13, COPP_E_INVALIDARG,     "protection type is not exactly one type the connector supports") \
+    X(BAD_LEVEL,          14, COPP_E_INVALIDARG,     "protection level not valid for its type") \
+    X(BAD_SIGNALING,      15, COPP_E_INVALIDARG,     "signaling parameters invalid for this connector") \
+    X(NOT_SUPPORTED,      16, COPP_E_INVALIDARG,     "the connector does not support this request") \
+    X(MODE_TOO_BIG,       17, COPP_DDERR_TOOBIGSIZE, "the current display mode cannot carry this protection") \
+    X(HW_FAILED,          18, COPP_E_FAIL,           "hardware callback failed") \
+    X(CRYPTO_FAILED,      19, COPP_E_FAIL,           "crypto backend failed")
+
+enum {
+#define COPP__X(name, value, hr, text) COPP_REASON_##name = value,
+    COPP__REASONS(COPP__X)
+#undef COPP__X
+    COPP_REASON_COUNT_
+};
+
+/* >>types ------------------------------------------------------------------ */
+
+/* Session states.  CLOSED = 0 so a zeroed session is closed; the next four
+ * are the DDK sample's COPP_OPENED .. COPP_SESSION_ACTIVE (spec section 2). */
+#define COPP_STATE_CLOSED               0u
+#define COPP_STATE_OPENED               1u
+#define COPP_STATE_CERT_LENGTH_RETURNED 2u
+#define COPP_STATE_KEY_EXCHANGED        3u
+#define COPP_STATE_SESSION_ACTIVE       4u
+
+/* Wire sizes and offsets (spec sections 5 and 9.12). */
+#define COPP_SIGNATURE_BYTES     256u  /* DXVA_COPPSignature */
+#define COPP_COMMAND_BYTES       4096u /* DXVA_COPPCommand */
+#define COPP_STATUS_INPUT_BYTES  4096u /* DXVA_COPPStatusInput */
+#define COPP_STATUS_OUTPUT_BYTES 4096u /* DXVA_COPPStatusOutput */
+#define COPP_DATA_BYTES          4056u /* CommandData / StatusData */
+#define COPP_REPLY_BYTES         4076u /* COPPStatus */
+#define COPP_MAC_BYTES           16u   /* macKDI */
+#define COPP_GUID_BYTES          16u
+#define COPP_RANDOM_BYTES        16u   /* rGH, rApp */
+#define COPP_KEY_BYTES           16u   /* kDI */
+#define COPP_START_SEQUENCE_BYTES 40u  /* rGH | kDI | status start | command start */
+#define COPP_MACED_OFFSET        16u   /* MACs cover bytes 16..4095 */
+#define COPP_MACED_BYTES         4080u
+
+#define COPP_CMD_OFF_MACKDI        0u  /* DXVA_COPPCommand.macKDI */
+#define COPP_CMD_OFF_GUIDCOMMANDID 16u /* .guidCommandID */
+#define COPP_CMD_OFF_DWSEQUENCE    32u /* .dwSequence */
+#define COPP_CMD_OFF_CBSIZEDATA    36u /* .cbSizeData */
+#define COPP_CMD_OFF_COMMANDDATA   40u /* .CommandData */
+#define COPP_STIN_OFF_RAPP         0u  /* DXVA_COPPStatusInput.rApp */
+#define COPP_STIN_OFF_GUIDSTATUSREQUESTID 16u
+#define COPP_STIN_OFF_DWSEQUENCE   32u
+#define COPP_STIN_OFF_CBSIZEDATA   36u
+#define COPP_STIN_OFF_STATUSDATA   40u
+#define COPP_STOUT_OFF_MACKDI      0u  /* DXVA_COPPStatusOutput.macKDI */
+#define COPP_STOUT_OFF_CBSIZEDATA  16u
+#define COPP_STOUT_OFF_COPPSTATUS  20u
+
+/* Reply sizes (cbSizeData of the status output, spec 5.7 - 5.10). */
+#define COPP_STATUS_DATA_BYTES          32u /* DXVA_COPPStatusData */
+#define COPP_STATUS_DISPLAY_DATA_BYTES  44u /* DXVA_COPPStatusDisplayData */
+#define COPP_STATUS_HDCP_KEY_DATA_BYTES 72u /* DXVA_COPPStatusHDCPKeyData */
+#define COPP_STATUS_SIGNALING_BYTES     88u /* DXVA_COPPStatusSignalingCmdData */
+#define COPP_SET_PROTECTION_LEVEL_BYTES 16u /* DXVA_COPPSetProtectionLevelCmdData */
+#define COPP_SET_SIGNALING_BYTES        64u /* DXVA_COPPSetSignalingCmdData */
+
+/* DirectX VA function codes (DD_RENDERMOCOMPDATA.dwFunction, spec 1.1). */
+#define COPP_FNCODE_GET_CERTIFICATE_LENGTH 0x01u
+#define COPP_FNCODE_KEY_EXCHANGE           0x02u
+#define COPP_FNCODE_SEQUENCE_START         0x03u
+#define COPP_FNCODE_COMMAND                0x04u
+#define COPP_FNCODE_QUERY_STATUS           0x05u
+
+/* The DDK sample's private IOCTLs (spec 1.1); drivers may define their own. */
+#define COPP_IOCTL_OPEN_DEVICE            0x00232238u
+#define COPP_IOCTL_CLOSE_DEVICE           0x0023223Cu
+#define COPP_IOCTL_GET_CERTIFICATE_LENGTH 0x00232240u
+#define COPP_IOCTL_KEY_EXCHANGE           0x00232244u
+#define COPP_IOCTL_START_SEQUENCE         0x00232248u
+#define COPP_IOCTL_COMMAND                0x0023224Cu
+#define COPP_IOCTL_STATUS                 0x00232250u
+
+/* GUIDs, as the 16 bytes found on the wire (Windows memory order, spec 6).
+ * Use as an initializer: static const uint8_t g[16] = COPP_GUID_DXVA_COPPDevice; */
+#define COPP_GUID_DXVA_COPPDevice \
+    {0xDD,0x7A,0x45,0xD2,0x99,0x89,0xED,0x45,0x8A,0x8A,0xD1,0xAA,0x04,0x7B,0xA4,0xD5}
+#define COPP_GUID_DXVA_COPPSetProtectionLevel \
+    {0x7C,0x32,0xB9,0x9B,0xB5,0x4E,0x27,0x47,0x9F,0x00,0xB4,0x2B,0x09,0x19,0xC0,0xDA}
+#define COPP_GUID_DXVA_COPPSetSignaling \
+    {0xA5,0x31,0xA6,0x09,0x84,0xD6,0x60,0x4C,0x8E,0x4D,0xD3,0xBB,0x0F,0x0B,0xE3,0xEE}
+#define COPP_GUID_DXVA_COPPQueryConnectorType \
+    {0xD5,0xBF,0xD0,0x81,0xFE,0x6A,0xC2,0x48,0x99,0xC0,0x95,0xA0,0x8F,0x97,0xC5,0xDA}
+#define COPP_GUID_DXVA_COPPQueryProtectionType \
+    {0x01,0xA8,0xF2,0x38,0x6C,0x9A,0xBB,0x48,0x91,0x07,0xB6,0x69,0x6E,0x6F,0x17,0x97}
+#define COPP_GUID_DXVA_COPPQueryLocalProtectionLevel \
+    {0x57,0x58,0x07,0xB2,0xDA,0x3E,0x5D,0x4D,0x88,0xDB,0x74,0x8F,0x8C,0x1A,0x05,0x49}
+#define COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel \
+    {0x0A,0x21,0x57,0x19,0x66,0x77,0x2A,0x45,0xB9,0x9A,0xD2,0x7A,0xED,0x54,0xF0,0x3A}
+#define COPP_GUID_DXVA_COPPQueryDisplayData \
+    {0xA3,0x1B,0xBF,0xD7,0x13,0xAD,0x8E,0x4F,0xAF,0x98,0x0D,0xCB,0x3C,0xA2,0x04,0xCC}
+#define COPP_GUID_DXVA_COPPQueryHDCPKeyData \
+    {0x74,0x9D,0xB5,0x0D,0x92,0xA9,0x2E,0x49,0xA0,0xBD,0xC2,0x3F,0xDA,0x56,0x4E,0x00}
+#define COPP_GUID_DXVA_COPPQueryBusData \
+    {0x73,0xD6,0xF4,0xC6,0x74,0x61,0x84,0x41,0x8E,0x35,0xF6,0xDB,0x52,0x00,0xBC,0xBA}
+#define COPP_GUID_DXVA_COPPQuerySignaling \
+    {0x91,0xA5,0x29,0x66,0x79,0x3B,0xF3,0x4C,0x92,0x4A,0x11,0xE8,0xE7,0x81,0x16,0x71}
+
+/* Protection types (dxva.h values, spec 9.1).  DPCP is not supported (A16). */
+#define COPP_PROTECTION_TYPE_NONE     0x00000000u
+#define COPP_PROTECTION_TYPE_HDCP     0x00000001u
+#define COPP_PROTECTION_TYPE_ACP      0x00000002u
+#define COPP_PROTECTION_TYPE_CGMSA    0x00000004u
+#define COPP_PROTECTION_TYPE_UNKNOWN  0x80000000u
+#define COPP_PROTECTION_TYPE_MASK     0x80000007u
+#define COPP_PROTECTION_TYPE_RESERVED 0x7FFFFFF8u
+
+/* Levels (spec 9.1 - 9.4). */
+#define COPP_LEVEL_NOT_AVAILABLE 0xFFFFFFFFu /* COPP_NoProtectionLevelAvailable: only ever reported */
+#define COPP_LEVEL_DEFAULT       0u
+#define COPP_ACP_LEVEL_0         0u
+#define COPP_ACP_LEVEL_1         1u
+#define COPP_ACP_LEVEL_2         2u
+#define COPP_ACP_LEVEL_3         3u
+#define COPP_HDCP_LEVEL_0        0u
+#define COPP_HDCP_LEVEL_1        1u
+#define COPP_CGMSA_DISABLED            0u
+#define COPP_CGMSA_COPY_FREELY         1u
+#define COPP_CGMSA_COPY_NO_MORE        2u
+#define COPP_CGMSA_COPY_ONE_GENERATION 3u
+#define COPP_CGMSA_COPY_NEVER          4u
+#define COPP_CGMSA_REDISTRIBUTION_CONTROL_REQUIRED 0x08u /* flag OR-ed onto a level */
+#define COPP_CGMSA_LEVEL_MAX           0x0Cu
+
+/* Connector types (spec 9.5). */
+#define COPP_CONNECTOR_TYPE_UNKNOWN         0xFFFFFFFFu
+#define COPP_CONNECTOR_TYPE_VGA             0u
+#define COPP_CONNECTOR_TYPE_SVIDEO          1u
+#define COPP_CONNECTOR_TYPE_COMPOSITE_VIDEO 2u
+#define COPP_CONNECTOR_TYPE_COMPONENT_VIDEO 3u
+#define COPP_CONNECTOR_TYPE_DVI             4u
+#define COPP_CONNECTOR_TYPE_HDMI            5u
+#define COPP_CONNECTOR_TYPE_LVDS            6u
+#define COPP_CONNECTOR_TYPE_TMDS            7u
+#define COPP_CONNECTOR_TYPE_D_JPN           8u
+#define COPP_CONNECTOR_TYPE_INTERNAL        0x80000000u /* flag */
+
+/* Bus types (spec 9.6). */
+#define COPP_BUS_TYPE_UNKNOWN     0u
+#define COPP_BUS_TYPE_PCI         1u
+#define COPP_BUS_TYPE_PCIX        2u
+#define COPP_BUS_TYPE_PCIEXPRESS  3u
+#define COPP_BUS_TYPE_AGP         4u
+#define COPP_BUS_TYPE_INTEGRATED  0x80000000u /* flag */
+
+/* TV protection standards (spec 9.7). */
+#define COPP_PROTECTION_STANDARD_NONE                0x00000000u
+#define COPP_PROTECTION_STANDARD_IEC61880_525I       0x00000001u
+#define COPP_PROTECTION_STANDARD_IEC61880_2_525I     0x00000002u
+#define COPP_PROTECTION_STANDARD_IEC62375_625P       0x00000004u
+#define COPP_PROTECTION_STANDARD_EIA608B_525         0x00000008u
+#define COPP_PROTECTION_STANDARD_EN300294_625I       0x00000010u
+#define COPP_PROTECTION_STANDARD_CEA805A_TYPEA_525P  0x00000020u
+#define COPP_PROTECTION_STANDARD_CEA805A_TYPEA_750P  0x00000040u
+#define COPP_PROTECTION_STANDARD_CEA805A_TYPEA_1125I 0x00000080u
+#define COPP_PROTECTION_STANDARD_CEA805A_TYPEB_525P  0x00000100u
+#define COPP_PROTECTION_STANDARD_CEA805A_TYPEB_750P  0x00000200u
+#define COPP_PROTECTION_STANDARD_CEA805A_TYPEB_1125I 0x00000400u
+#define COPP_PROTECTION_STANDARD_ARIBTRB15_525I      0x00000800u
+#define COPP_PROTECTION_STANDARD_ARIBTRB15_525P      0x00001000u
+#define COPP_PROTECTION_STANDARD_ARIBTRB15_750P      0x00002000u
+#define COPP_PROTECTION_STANDARD_ARIBTRB15_1125I     0x00004000u
+#define COPP_PROTECTION_STANDARD_UNKNOWN             0x80000000u
+#define COPP_PROTECTION_STANDARD_MASK                0x80007FFFu
+#define COPP_PROTECTION_STANDARD_RESERVED            0x7FFF8000u
+
+/* EN 300 294 aspect ratios, AspectRatioData1 (spec 9.8). */
+#define COPP_ASPECT_RATIO_EN300294_MASK                          0x7u
+#define COPP_ASPECT_RATIO_EN300294_FULL_FORMAT_4BY3              0u
+#define COPP_ASPECT_RATIO_EN300294_BOX_14BY9_CENTER              1u
+#define COPP_ASPECT_RATIO_EN300294_BOX_14BY9_TOP                 2u
+#define COPP_ASPECT_RATIO_EN300294_BOX_16BY9_CENTER              3u
+#define COPP_ASPECT_RATIO_EN300294_BOX_16BY9_TOP                 4u
+#define COPP_ASPECT_RATIO_EN300294_BOX_GT_16BY9_CENTER           5u
+#define COPP_ASPECT_RATIO_EN300294_FULL_FORMAT_4BY3_PROTECTED_CENTER 6u
+#define COPP_ASPECT_RATIO_EN300294_FULL_FORMAT_16BY9_ANAMORPHIC  7u
+
+/* Status flags, dwFlags of every reply (spec 9.9, 11). */
+#define COPP_STATUS_NORMAL                  0x00u
+#define COPP_STATUS_LINK_LOST               0x01u
+#define COPP_STATUS_RENEGOTIATION_REQUIRED  0x02u
+#define COPP_STATUS_FLAGS_RESERVED          0xFFFFFFFCu
+
+/* dwHDCPFlags (spec 9.10). */
+#define COPP_HDCP_FLAG_REPEATER  0x01u
+#define COPP_HDCP_FLAGS_RESERVED 0xFFFFFFFEu
+
+/* DXVA_SampleFormat values for copp_extended_format() (spec 9.11). */
+#define COPP_SAMPLE_FORMAT_UNKNOWN                      0u
+#define COPP_SAMPLE_FORMAT_PROGRESSIVE_FRAME            2u
+#define COPP_SAMPLE_FORMAT_FIELD_INTERLEAVED_EVEN_FIRST 3u
+#define COPP_SAMPLE_FORMAT_FIELD_INTERLEAVED_ODD_FIRST  4u
+
+/* Trace call identifiers (copp_trace.call). */
+#define COPP_CALL_CONNECTOR_INIT        0u
+#define COPP_CALL_OPEN                  1u
+#define COPP_CALL_GET_CERTIFICATE_LENGTH 2u
+#define COPP_CALL_KEY_EXCHANGE          3u
+#define COPP_CALL_SEQUENCE_START        4u
+#define COPP_CALL_COMMAND               5u
+#define COPP_CALL_QUERY_STATUS          6u
+#define COPP_CALL_CLOSE                 7u
+#define COPP_CALL_EVENT                 8u
+
+/* >>backends --------------------------------------------------------------- */
+
+/* Mode of the signal on the connector, for DXVA_COPPQueryDisplayData (spec 5.8). */
+typedef struct copp_display_data {
+    uint32_t DisplayWidth;    /* pixels of the signal on this connector, not the desktop */
+    uint32_t DisplayHeight;   /* lines */
+    uint32_t Format;          /* packed DXVA_ExtendedFormat, see copp_extended_format() */
+    uint32_t d3dFormat;       /* D3DFORMAT code, e.g. 22 = D3DFMT_X8R8G8B8 */
+    uint32_t FreqNumerator;   /* refresh = FreqNumerator / FreqDenominator Hz */
+    uint32_t FreqDenominator;
+} copp_display_data;
+
+/* The connector's analog signaling state (DXVA_COPPSetSignaling, spec 7.2). */
+typedef struct copp_signaling {
+    uint32_t ActiveTVProtectionStandard;  /* OR of COPP_PROTECTION_STANDARD_* */
+    uint32_t AspectRatioValidMask[3];     /* bits of AspectRatioData[i] ever set by a command */
+    uint32_t AspectRatioData[3];          /* [0]: EN 300 294 value, [1],[2]: standard-specific */
+} copp_signaling;
+
+/* Hardware operations, written in protocol terms; the driver's
+ * implementation does the register access (see copp_hw_example.c).
+ * Every op returns COPP_S_OK or a negative HRESULT; a failure of an op makes
+ * the copp call that needed it fail with that HRESULT (positive values count
+ * as COPP_E_FAIL) and change nothing.  Optional ops may be NULL; each says
+ * what NULL means.  prot_type is one COPP_PROTECTION_TYPE_* bit; levels are
+ * dxva.h values (CGMS-A including the redistribution-control flag). */
+typedef struct copp_hw_ops {
+    /* Required.  OR of the protection types the connector supports, in every
+     * display mode (HDCP/ACP/CGMS-A bits only).  Read once by copp_connector_init. */
+    int32_t (*get_protection_types)(void *user, uint32_t *types);
+    /* Required.  Drive the connector's level of one type.  Called only when
+     * the level derived from all sessions changes (spec 12). */
+    int32_t (*set_protection)(void *user, uint32_t prot_type, uint32_t level);
+    /* Optional.  The level actually on the wire, for the global-level query
+     * (spec 12.1).  NULL: copp reports the level it last applied. */
+    int32_t (*get_protection)(void *user, uint32_t prot_type, uint32_t *level);
+    /* Optional.  Can the current display mode carry this (non-zero) level?
+     * Return COPP_S_OK or COPP_DDERR_TOOBIGSIZE (spec 12.5).  NULL: always. */
+    int32_t (*check_protection)(void *user, uint32_t prot_type, uint32_t level);
+    /* Optional.  COPP_CONNECTOR_TYPE_* (| INTERNAL).  NULL: UNKNOWN. */
+    int32_t (*get_connector_type)(void *user, uint32_t *type);
+    /* Optional.  COPP_BUS_TYPE_* (| INTEGRATED).  NULL: UNKNOWN. */
+    int32_t (*get_bus_type)(void *user, uint32_t *bus);
+    /* Optional.  NULL: the DisplayData query returns COPP_E_INVALIDARG. */
+    int32_t (*get_display_data)(void *user, copp_display_data *dd);
+    /* Optional, for HDCP connectors.  hdcp_flags: COPP_HDCP_FLAG_REPEATER;
+     * bksv: the receiver's 40-bit KSV, least significant byte first, zero when
+     * no receiver is attached.  NULL: the HDCPKeyData query returns COPP_E_INVALIDARG. */
+    int32_t (*get_hdcp_key_data)(void *user, uint32_t *hdcp_flags, uint8_t bksv[5]);
+    /* Optional.  OR of COPP_PROTECTION_STANDARD_* the connector can carry.  NULL: none. */
+    int32_t (*get_tv_standards)(void *user, uint32_t *available);
+    /* Optional.  Drive the new signaling state (called when it changes).
+     * NULL: the state is only kept and reported. */
+    int32_t (*set_signaling)(void *user, const copp_signaling *sig);
+} copp_hw_ops;
+
+/* Keyed MAC state, one per session; its layout belongs to the crypto backend. */
+typedef union copp_mac_ctx {
+    uint64_t align_u64_;
+    void    *align_ptr_;
+    uint8_t  bytes[COPP_MAC_CTX_BYTES];
+} copp_mac_ctx;
+
+/* Crypto backend.  copp never compares secrets through this table: backends
+ * compute, copp compares (in constant time).  All members are required except
+ * mac_release. */
+typedef struct copp_crypto {
+    /* TweetNaCl's randombytes(buf, len) plus a user pointer: fill buf with len
+     * cryptographically secure random bytes; return 0, or non-zero on failure. */
+    int (*randombytes)(void *user, uint8_t *buf, size_t len);
+    /* The RSA-2048 private operation on a DXVA_COPPSignature (spec 10.3).
+     * Default COPP mode: sig is the ciphertext as a little-endian integer,
+     * out receives the raw plaintext as 256 little-endian bytes, *out_len = 256.
+     * A backend may instead strip padding and report a shorter plaintext; copp
+     * needs *out_len >= 40 and reads only out[0..39].  Returns COPP_S_OK,
+     * COPP_E_UNEXPECTED when sig is not a valid ciphertext (>= modulus, bad
+     * padding), or another negative HRESULT on an internal failure. */
+    int32_t (*rsa_decrypt)(void *user, const uint8_t sig[256], uint8_t out[256], size_t *out_len);
+    /* Key ctx for AES-128-CMAC under key (kDI, 16 bytes used as they stand). */
+    int32_t (*mac_init)(void *user, copp_mac_ctx *ctx, const uint8_t key[16]);
+    /* tag = AES-128-CMAC(key of ctx, msg[0..len-1] followed by zero_tail zero
+     * bytes).  Must not modify ctx. */
+    int32_t (*mac)(void *user, const copp_mac_ctx *ctx, const uint8_t *msg, size_t len,
+                   size_t zero_tail, uint8_t tag[16]);
+    /* Optional: release what mac_init acquired outside ctx.  copp wipes ctx
+     * itself afterwards.  NULL: nothing to release. */
+    void (*mac_release)(void *user, copp_mac_ctx *ctx);
+} copp_crypto;
+
+struct copp_session;
+
+/* One trace record per public call (optional hook in the descriptor). */
+typedef struct copp_trace {
+    uint32_t call;                      /* COPP_CALL_* */
+    const struct copp_session *session; /* NULL for connector-wide calls */
+    int32_t  result;                    /* the HRESULT returned */
+    uint32_t reason;                    /* COPP_REASON_* */
+    uint32_t state_before, state_after; /* COPP_STATE_* */
+} copp_trace;
+
+/* Everything a connector needs; copied by copp_connector_init. */
+typedef struct copp_connector_desc {
+    const copp_hw_ops *hw;        /* required */
+    void              *hw_user;
+    const copp_crypto *crypto;    /* required */
+    void              *crypto_user;
+    const uint8_t     *certificate;      /* XML certificate chain, returned verbatim */
+    uint32_t           certificate_len;  /* bytes (spec 10.2, A26) */
+    void (*trace)(void *user, const copp_trace *t);  /* optional */
+    void              *trace_user;
+} copp_connector_desc;
+
+/* >>objects ---------------------------------------------------------------- */
+
+#define COPP__TYPES 3u   /* HDCP, ACP, CGMS-A */
+#define COPP__LEVELS 16u /* per-type level slots (CGMS-A values 0..12) */
+
+/* A COPP session ("COPP device" in Microsoft's words).  Caller-owned; fields
+ * are private: use the accessors. */
+typedef struct copp_session {
+    struct copp_connector *conn;       /* bound connector, NULL when closed */
+    uint32_t state;                    /* COPP_STATE_* */
+    uint32_t status_seq;               /* next expected status dwSequence */
+    uint32_t command_seq;              /* next expected command dwSequence */
+    uint32_t local_level[COPP__TYPES]; /* per type; COPP_LEVEL_NOT_AVAILABLE if unsupported */
+    uint32_t pending_flags;            /* latched COPP_STATUS_* events (spec 11, A15) */
+    uint32_t last_reason;              /* diagnostic only: COPP_REASON_* of the last call */
+    uint8_t  rgh[COPP_RANDOM_BYTES];   /* driver random handed out at key exchange */
+    copp_mac_ctx mac;                  /* keyed CMAC state (valid when SESSION_ACTIVE) */
+} copp_session;
+
+/* A physical output connector shared by sessions.  Caller-owned. */
+typedef struct copp_connector {
+    copp_connector_desc desc;
+    uint32_t initialized;                        /* magic set by copp_connector_init */
+    uint32_t protection_types;                   /* supported COPP_PROTECTION_TYPE_* bits */
+    uint32_t counts[COPP__TYPES][COPP__LEVELS];  /* sessions per (type, level), spec 12.1 */
+    uint32_t applied[COPP__TYPES];               /* level last written to hardware */
+    copp_signaling signaling;                    /* current SetSignaling state */
+    uint32_t nsessions;
+    copp_session *sessions[COPP_MAX_SESSIONS];
+} copp_connector;
+
+/* >>api -------------------------------------------------------------------- */
+
+/* copp_connector_init -- prepare a connector for sessions.
+ *   c     caller storage; overwritten.
+ *   desc  hw (get_protection_types and set_protection required), crypto (all
+ *         members but mac_release required), certificate bytes; copied.
+ * Does not write hardware: the connector starts with every level at 0.
+ * Returns COPP_S_OK; COPP_E_POINTER if c or desc is NULL, or the certificate
+ * pointer is NULL with a non-zero length; COPP_E_INVALIDARG if a required op
+ * is missing or the hardware reports types outside HDCP|ACP|CGMS-A; the
+ * HRESULT of get_protection_types if it fails (c untouched on failure). */
+COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_desc *desc);
+
+/* copp_open -- COPPOpenVideoSession (spec 4.1).
+ *   s  caller storage, zeroed or closed; becomes COPP_STATE_OPENED, bound to c.
+ * Counts s at level 0 of every supported type (spec 12.1); local level of an
+ * unsupported type is COPP_LEVEL_NOT_AVAILABLE.
+ * Returns COPP_S_OK; COPP_E_POINTER (NULL); COPP_E_UNEXPECTED if c is not
+ * initialized or s is already open; COPP_E_OUTOFMEMORY if c already has
+ * COPP_MAX_SESSIONS sessions. */
+COPP_API int32_t copp_open(copp_connector *c, copp_session *s);
+
+/* copp_get_certificate_length -- COPPGetCertificateLength (spec 4.2).
+ *   len  receives the certificate's length in bytes.
+ * OPENED -> CERT_LENGTH_RETURNED.
+ * Returns COPP_S_OK; COPP_E_POINTER (NULL s or len); COPP_E_UNEXPECTED (state). */
+COPP_API int32_t copp_get_certificate_length(copp_session *s, uint32_t *len);
+
+/* copp_key_exchange -- COPPKeyExchange (spec 4.3).
+ *   rgh       receives the fresh 16-byte driver random rGH (from randombytes).
+ *   cert      receives exactly the registered certificate bytes.
+ *   cert_cap  bytes available at cert; must be >= the certificate length.
+ * CERT_LENGTH_RETURNED -> KEY_EXCHANGED.
+ * Returns COPP_S_OK; COPP_E_POINTER (NULL s, rgh, or cert with a non-empty
+ * certificate); COPP_E_UNEXPECTED (state); COPP_E_INVALIDARG (cert_cap too
+ * small); the RNG failure as COPP_E_FAIL.  Nothing is written on failure. */
+COPP_API int32_t copp_key_exchange(copp_session *s, uint8_t rgh[16], uint8_t *cert, uint32_t cert_cap);
+
+/* copp_sequence_start -- COPPSequenceStart (spec 4.4, 5.11, 10.3).
+ *   sig  256-byte DXVA_COPPSignature.
+ * Decrypts sig with the backend (raw RSA, little-endian, never OAEP), then
+ * reads rGH (16) | kDI (16) | status start (u32 LE) | command start (u32 LE)
+ * and ignores the rest.  rGH is compared in constant time.
+ * KEY_EXCHANGED -> SESSION_ACTIVE; on failure nothing is stored, the state
+ * stays KEY_EXCHANGED and decrypted bytes are wiped (A11).
+ * Returns COPP_S_OK; COPP_E_POINTER; COPP_E_UNEXPECTED (state, ciphertext >=
+ * modulus or bad padding, plaintext < 40 bytes, rGH mismatch); a backend
+ * failure's HRESULT. */
+COPP_API int32_t copp_sequence_start(copp_session *s, const uint8_t sig[256]);
+
+/* copp_command -- COPPCommand (spec 4.5, 7, 10.4, 10.6).
+ *   cmd  4096-byte DXVA_COPPCommand: macKDI @0, guidCommandID @16,
+ *        dwSequence @32, cbSizeData @36, CommandData @40.
+ * Checks, in the spec's order: state (E_UNEXPECTED); dwSequence equals the
+ * command counter (E_INVALIDARG); known GUID (E_INVALIDARG); cbSizeData at
+ * least the payload size and <= 4056 (E_INVALIDARG); AES-CMAC over bytes
+ * 16..4095 compared in constant time (E_UNEXPECTED); payload (E_INVALIDARG);
+ * the mode can carry the level (DDERR_TOOBIGSIZE); hardware apply.  The
+ * payload is read only after the MAC passed.  On success the command counter
+ * advances by one (0xFFFFFFFF wraps to 0).
+ * Returns those codes, COPP_E_POINTER, or a failing callback's HRESULT. */
+COPP_API int32_t copp_command(copp_session *s, const uint8_t cmd[4096]);
+
+/* copp_query_status -- COPPQueryStatus (spec 4.6, 8, 5.7 - 5.10, 11).
+ *   in   4096-byte DXVA_COPPStatusInput (rApp @0, guidStatusRequestID @16,
+ *        dwSequence @32, cbSizeData @36, StatusData @40); not authenticated.
+ *   out  4096-byte DXVA_COPPStatusOutput, written only on success: zero
+ *        filled, cbSizeData @16, reply @20 starting with rApp and dwFlags,
+ *        macKDI @0 = AES-CMAC over bytes 16..4095.  May alias in.
+ * Checks: state (E_UNEXPECTED); dwSequence equals the status counter
+ * (E_INVALIDARG); known GUID (E_INVALIDARG); cbSizeData 0, or exactly 4 for the
+ * two level queries (E_INVALIDARG); the level queries' type is one supported
+ * type (E_INVALIDARG); the connector supports the request (E_INVALIDARG).
+ * dwFlags carries the events latched since this session's last reply, which
+ * are then cleared.  On success the status counter advances by one.
+ * Returns those codes, COPP_E_POINTER, or a failing callback's HRESULT. */
+COPP_API int32_t copp_query_status(copp_session *s, const uint8_t in[4096], uint8_t out[4096]);
+
+/* copp_close -- COPPCloseVideoSession (spec 4.7, 12.3, 12.6).
+ * Valid in every open state.  Drops this session's count at its local level
+ * of every type, re-derives and applies each connector level (protection
+ * stays on while another session needs it), wipes the session key and the
+ * whole session (which ends COPP_STATE_CLOSED).  If lowering the hardware
+ * fails the session is closed all the same; the connector keeps its last
+ * applied level and every other session is told COPP_STATUS_LINK_LOST.
+ * Returns COPP_S_OK; COPP_E_POINTER (NULL); COPP_E_UNEXPECTED (not open). */
+COPP_API int32_t copp_close(copp_session *s);
+
+/* copp_connector_event -- latch status events (spec 11, A15).
+ *   copp_status_flags  COPP_STATUS_LINK_LOST and/or
+ *                      COPP_STATUS_RENEGOTIATION_REQUIRED; other bits ignored.
+ * Every session bound to c, in any state, reports the flags once, in dwFlags
+ * of its next successful status reply.  Events before a reply coalesce. */
+COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags);
+
+/* Accessors.  A NULL argument yields COPP_STATE_CLOSED / 0 / COPP_LEVEL_NOT_AVAILABLE. */
+COPP_API uint32_t copp_session_state(const copp_session *s);        /* COPP_STATE_* */
+COPP_API uint32_t copp_session_last_reason(const copp_session *s);  /* COPP_REASON_* */
+COPP_API int      copp_is_active(const copp_session *s);            /* 1 if SESSION_ACTIVE */
+/* The session's local level of one type, or COPP_LEVEL_NOT_AVAILABLE. */
+COPP_API uint32_t copp_session_local_level(const copp_session *s, uint32_t prot_type);
+/* The level the connector last applied for one type, or COPP_LEVEL_NOT_AVAILABLE. */
+COPP_API uint32_t copp_connector_level(const copp_connector *c, uint32_t prot_type);
+/* Number of sessions bound to c. */
+COPP_API uint32_t copp_connector_session_count(const copp_connector *c);
+/* Constant text of a reason / the HRESULT's name ("E_UNEXPECTED", ...). */
+COPP_API const char *copp_reason_str(uint32_t reason);
+COPP_API const char *copp_result_str(int32_t hr);
+
+/* copp_extended_format -- pack a DXVA_ExtendedFormat into 32 bits for
+ * copp_display_data.Format, LSB first (spec 9.11, A25): SampleFormat bits 0-7,
+ * VideoChromaSubsampling 8-11, NominalRange 12-14, VideoTransferMatrix 15-17,
+ * VideoLighting 18-21, VideoPrimaries 22-26, VideoTransferFunction 27-31.
+ * Fields wider than their bit-field are truncated. */
+COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_subsampling,
+                                       uint32_t nominal_range, uint32_t transfer_matrix,
+                                       uint32_t lighting, uint32_t primaries,
+                                       uint32_t transfer_function);
+
+/* >>libtom (optional default crypto backend) -------------------------------- */
+#ifdef COPP_WITH_LIBTOM
+#include <tommath.h>
+#include <tomcrypt.h>
+
+/* An RSA private key as big-endian byte strings (PKCS #1 order). */
+typedef struct copp_bytes { const uint8_t *p; size_t len; } copp_bytes;
+typedef struct copp_rsa_private_key {
+    copp_bytes n, e, p, q, dp, dq, qinv;
+} copp_rsa_private_key;
+
+/* Backend flags (spec 10.3, A1).  Default 0: raw RSA, little-endian in and out. */
+#define COPP_LIBTOM_RSA_BIG_ENDIAN 0x1u /* ciphertext arrives big-endian */
+#define COPP_LIBTOM_RSA_PKCS1V15   0x2u /* strip PKCS #1 v1.5 type 2 padding (apps
+                                           that CryptEncrypt the 40 bytes unreversed) */
+
+/* State of the libtom backend: pass its address as crypto_user.  One per
+ * connector (its MAC scratch is used by every session of that connector).
+ * libtommath allocates its digits from the C heap; copp itself does not. */
+typedef struct copp_libtom {
+    mp_int n, e, p, q, dp, dq, qinv;
+    int (*randombytes)(void *user, uint8_t *buf, size_t len); /* blinding + rGH */
+    void *rng_user;
+    uint32_t flags;
+    int aes;            /* libtomcrypt cipher index of AES */
+    omac_state work;    /* per-message CMAC scratch, copied from the session's keyed state */
+} copp_libtom;
+
+/* copp_libtom_init -- load a 2048-bit key.
+ *   rng     the RNG hook (NULL: copp_libtom_randombytes, the OS generator).
+ *   flags   COPP_LIBTOM_RSA_* or 0.
+ * Registers libtomcrypt's AES descriptor (idempotent).
+ * Returns COPP_S_OK; COPP_E_POINTER; COPP_E_INVALIDARG (modulus not 2048 bits,
+ * a component missing, or key components inconsistent); COPP_E_OUTOFMEMORY. */
+COPP_API int32_t copp_libtom_init(copp_libtom *k, const copp_rsa_private_key *key,
+                                  int (*rng)(void *user, uint8_t *buf, size_t len),
+                                  void *rng_user, uint32_t flags);
+/* Release the key (digits are zeroed before libtommath frees them). */
+COPP_API void copp_libtom_free(copp_libtom *k);
+/* The backend's function table. */
+COPP_API const copp_crypto *copp_libtom_crypto(void);
+/* OS random generator via libtomcrypt's rng_get_bytes; user is ignored. */
+COPP_API int copp_libtom_randombytes(void *user, uint8_t *buf, size_t len);
+#endif /* COPP_WITH_LIBTOM */
+
+/* >>app (optional application-side helpers) -------------------------------- */
+#ifdef COPP_WITH_APP
+/* These build and check what an application sends and receives
+ * (spec 14), for tests, demos and benchmarks.  A driver does not need them. */
+
+/* Build a 4096-byte DXVA_COPPCommand without its MAC (macKDI zero):
+ * guid @16, seq @32, data_len @36, data @40, the rest zero.
+ * Returns COPP_S_OK, COPP_E_POINTER, COPP_E_INVALIDARG (data_len > 4056). */
+COPP_API int32_t copp_app_command(uint8_t cmd[4096], const uint8_t guid[16], uint32_t seq,
+                                  const uint8_t *data, uint32_t data_len);
+/* SetProtectionLevel command (16-byte payload: type, level, 0, 0), no MAC. */
+COPP_API int32_t copp_app_set_protection_level(uint8_t cmd[4096], uint32_t seq,
+                                               uint32_t prot_type, uint32_t level);
+/* macKDI (bytes 0..15) = AES-CMAC over bytes 16..4095 with the keyed ctx. */
+COPP_API int32_t copp_app_mac_command(uint8_t cmd[4096], const copp_crypto *crypto,
+                                      void *crypto_user, const copp_mac_ctx *ctx);
+/* Build a 4096-byte DXVA_COPPStatusInput: rApp, guid, seq, data_len, data.
+ * Returns COPP_S_OK, COPP_E_POINTER, COPP_E_INVALIDARG (data_len > 4056). */
+COPP_API int32_t copp_app_status_request(uint8_t in[4096], const uint8_t rapp[16],
+                                         const uint8_t guid[16], uint32_t seq,
+                                         const uint8_t *data, uint32_t data_len);
+/* Check a DXVA_COPPStatusOutput: MAC over bytes 16..4095 (constant time),
+ * rApp echoed at 20..35, cbSizeData <= 4076.  Returns COPP_S_OK or
+ * COPP_E_UNEXPECTED; the MAC backend's HRESULT on its failure. */
+COPP_API int32_t copp_app_verify_status(const uint8_t out[4096], const uint8_t rapp[16],
+                                        const copp_crypto *crypto, void *crypto_user,
+                                        const copp_mac_ctx *ctx);
+
+#ifdef COPP_WITH_LIBTOM
+/* Signature encodings real clients produce (spec 10.3). */
+#define COPP_APP_SIG_RAW_LE             1u /* raw RSA of the zero-padded 256-byte block, LE */
+#define COPP_APP_SIG_PKCS1V15_REVERSED  2u /* CryptEncrypt(PKCS #1 v1.5) of the byte-reversed 40 bytes, LE */
+/* Build a DXVA_COPPSignature for rGH | kDI | status_start | command_start under
+ * the public key (n, e big-endian).  Returns COPP_S_OK, COPP_E_POINTER,
+ * COPP_E_INVALIDARG (unknown encoding, modulus not 2048 bits), COPP_E_FAIL. */
+COPP_API int32_t copp_app_sign_start_sequence(uint8_t sig[256], const uint8_t rgh[16],
+                                              const uint8_t kdi[16], uint32_t status_start,
+                                              uint32_t command_start, uint32_t encoding,
+                                              copp_bytes n, copp_bytes e);
+#endif
+#endif /* COPP_WITH_APP */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* COPP_H_INCLUDED */
+
+/* ========================================================================== */
+#ifdef COPP_IMPLEMENTATION
+#ifndef COPP_IMPLEMENTATION_DONE
+#define COPP_IMPLEMENTATION_DONE
+
+/* >>impl-config ------------------------------------------------------------ */
+#if defined(COPP_MEMCPY) != defined(COPP_MEMSET)
+#error "define both COPP_MEMCPY and COPP_MEMSET, or neither"
+#endif
+#ifndef COPP_NO_STDLIB
+#include <string.h>
+#include <assert.h>
+#ifndef COPP_MEMCPY
+#define COPP_MEMCPY(d, s, n) memcpy((d), (s), (n))
+#define COPP_MEMSET(d, v, n) memset((d), (v), (n))
+#endif
+#ifndef COPP_ASSERT
+#define COPP_ASSERT(x) assert(x)
+#endif
+#else
+#ifndef COPP_MEMCPY
+#define COPP_MEMCPY(d, s, n) copp__copy((d), (s), (n))
+#define COPP_MEMSET(d, v, n) copp__fill((d), (v), (n))
+#define COPP__NEED_LOOPS 1
+#endif
+#ifndef COPP_ASSERT
+#define COPP_ASSERT(x) ((void)0)
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* >>util ------------------------------------------------------------------- */
+#ifdef COPP__NEED_LOOPS
+static void copp__copy(void *d, const void *s, size_t n)
+{
+    uint8_t *dp = (uint8_t *)d;
+    const uint8_t *sp = (const uint8_t *)s;
+    while (n--) *dp++ = *sp++;
+}
+static void copp__fill(void *d, int v, size_t n)
+{
+    uint8_t *dp = (uint8_t *)d;
+    while (n--) *dp++ = (uint8_t)v;
+}
+#endif
+
+static uint32_t copp__ld32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static void copp__st32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
+/* 1 if equal, 0 if not; time depends on n only (spec 10.4, house style 3.11). */
+static int copp__ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    uint32_t d = 0;
+    size_t i;
+    for (i = 0; i < n; i++) d |= (uint32_t)(a[i] ^ b[i]);
+    return (int)(1u & ((d - 1u) >> 8));
+}
+
+/* Wipe through volatile stores so the compiler cannot drop it. */
+static void copp__wipe(void *p, size_t n)
+{
+    volatile uint8_t *v = (volatile uint8_t *)p;
+    while (n--) *v++ = 0;
+}
+
+static int copp__guid_eq(const uint8_t *a, const uint8_t *b)
+{
+    size_t i;
+    for (i = 0; i < COPP_GUID_BYTES; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+static const uint8_t copp__guid_set_protection_level[16] = COPP_GUID_DXVA_COPPSetProtectionLevel;
+static const uint8_t copp__guid_set_signaling[16]        = COPP_GUID_DXVA_COPPSetSignaling;
+static const uint8_t copp__guid_q_connector[16]          = COPP_GUID_DXVA_COPPQueryConnectorType;
+static const uint8_t copp__guid_q_prot_type[16]          = COPP_GUID_DXVA_COPPQueryProtectionType;
+static const uint8_t copp__guid_q_local[16]              = COPP_GUID_DXVA_COPPQueryLocalProtectionLevel;
+static const uint8_t copp__guid_q_global[16]             = COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel;
+static const uint8_t copp__guid_q_display[16]            = COPP_GUID_DXVA_COPPQueryDisplayData;
+static const uint8_t copp__guid_q_hdcp_key[16]           = COPP_GUID_DXVA_COPPQueryHDCPKeyData;
+static const uint8_t copp__guid_q_bus[16]                = COPP_GUID_DXVA_COPPQueryBusData;
+static const uint8_t copp__guid_q_signaling[16]          = COPP_GUID_DXVA_COPPQuerySignaling;
+
+#define COPP__MAGIC 0x50504F43u /* "COPP" */
+
+static int32_t copp__reason_hr(uint32_t reason)
+{
+    switch (reason) {
+#define COPP__X(name, value, hr, text) case value: return hr;
+    COPP__REASONS(COPP__X)
+#undef COPP__X
+    default: return COPP_E_FAIL;
+    }
+}
+
+/* Record the reason and return its HRESULT. */
+static int32_t copp__fail(uint32_t *why, uint32_t reason)
+{
+    *why = reason;
+    return copp__reason_hr(reason);
+}
+
+/* A callback's failure: keep its negative HRESULT, map anything else to E_FAIL. */
+static int32_t copp__cb_fail(uint32_t *why, uint32_t reason, int32_t r)
+{
+    *why = reason;
+    return r < 0 ? r : COPP_E_FAIL;
+}
+
+/* >>levels: protection types, validity, precedence (spec 9, 12.2) ----------- */
+
+/* Index of a single supported type bit, or -1. */
+static int copp__type_index(uint32_t prot_type)
+{
+    switch (prot_type) {
+    case COPP_PROTECTION_TYPE_HDCP:  return 0;
+    case COPP_PROTECTION_TYPE_ACP:   return 1;
+    case COPP_PROTECTION_TYPE_CGMSA: return 2;
+    default: return -1;
+    }
+}
+
+static const uint32_t copp__type_bits[COPP__TYPES] = {
+    COPP_PROTECTION_TYPE_HDCP, COPP_PROTECTION_TYPE_ACP, COPP_PROTECTION_TYPE_CGMSA
+};
+
+/* Valid settable levels: HDCP 0..1, ACP 0..3, CGMS-A base 0..4 with or
+ * without the redistribution-control flag 0x08 (A7). -1 is never valid (A19). */
+static int copp__level_valid(int t, uint32_t level)
+{
+    if (t == 0) return level <= COPP_HDCP_LEVEL_1;
+    if (t == 1) return level <= COPP_ACP_LEVEL_3;
+    return (level & ~COPP_CGMSA_REDISTRIBUTION_CONTROL_REQUIRED) <= COPP_CGMSA_COPY_NEVER;
+}
+
+/* Precedence orders, lowest to highest (OPM tables, spec 12.2, A6):
+ * ACP 0 < 1 < 3 < 2; CGMS-A base 0 < 1 < 3 < 2 < 4; HDCP 0 < 1. */
+static const uint8_t copp__order_hdcp[2]  = { 0, 1 };
+static const uint8_t copp__order_acp[4]   = { 0, 1, 3, 2 };
+static const uint8_t copp__order_cgmsa[5] = { 0, 1, 3, 2, 4 };
+
+/* The level a connector must carry for type t, from the per-level counts:
+ * the highest-precedence level any session holds; for CGMS-A that base, with
+ * the redistribution-control flag if any session asked for it. */
+static uint32_t copp__derive(const uint32_t counts[COPP__LEVELS], int t)
+{
+    const uint8_t *order;
+    size_t n, i;
+    uint32_t level = 0, rc = 0;
+    if (t == 0) { order = copp__order_hdcp; n = sizeof copp__order_hdcp; }
+    else if (t == 1) { order = copp__order_acp; n = sizeof copp__order_acp; }
+    else { order = copp__order_cgmsa; n = sizeof copp__order_cgmsa; }
+    for (i = 0; i < n; i++) {
+        uint32_t held = counts[order[i]];
+        if (t == 2) {
+            uint32_t with_rc = counts[order[i] | COPP_CGMSA_REDISTRIBUTION_CONTROL_REQUIRED];
+            if (with_rc) rc = COPP_CGMSA_REDISTRIBUTION_CONTROL_REQUIRED;
+            held += with_rc;
+        }
+        if (held) level = order[i];
+    }
+    return level | rc;
+}
+
+/* >>fsm -------------------------------------------------------------------- */
+
+/* Which call is legal in which state and where it leads (spec 2).  Close is
+ * legal in every open state and handled in copp_close. */
+static const struct copp__edge { uint8_t call, from, to; } copp__edges[] = {
+    { COPP_CALL_GET_CERTIFICATE_LENGTH, COPP_STATE_OPENED,               COPP_STATE_CERT_LENGTH_RETURNED },
+    { COPP_CALL_KEY_EXCHANGE,           COPP_STATE_CERT_LENGTH_RETURNED, COPP_STATE_KEY_EXCHANGED },
+    { COPP_CALL_SEQUENCE_START,         COPP_STATE_KEY_EXCHANGED,        COPP_STATE_SESSION_ACTIVE },
+    { COPP_CALL_COMMAND,                COPP_STATE_SESSION_ACTIVE,       COPP_STATE_SESSION_ACTIVE },
+    { COPP_CALL_QUERY_STATUS,           COPP_STATE_SESSION_ACTIVE,       COPP_STATE_SESSION_ACTIVE },
+};
+
+/* The state call leads to from s's state, or COPP_STATE_CLOSED if illegal. */
+static uint32_t copp__edge_to(const copp_session *s, uint32_t call)
+{
+    size_t i;
+    if (s->conn == NULL) return COPP_STATE_CLOSED;
+    for (i = 0; i < sizeof copp__edges / sizeof copp__edges[0]; i++)
+        if (copp__edges[i].call == call && copp__edges[i].from == s->state)
+            return copp__edges[i].to;
+    return COPP_STATE_CLOSED;
+}
+
+/* Record the outcome of a call: diagnostic reason plus the trace hook. */
+static int32_t copp__finish(copp_connector *c, copp_session *s, uint32_t call,
+                            uint32_t before, int32_t hr, uint32_t why)
+{
+    if (s) s->last_reason = why;
+    if (c && c->desc.trace) {
+        copp_trace t;
+        t.call = call;
+        t.session = s;
+        t.result = hr;
+        t.reason = why;
+        t.state_before = before;
+        t.state_after = s ? s->state : COPP_STATE_CLOSED;
+        c->desc.trace(c->desc.trace_user, &t);
+    }
+    return hr;
+}
+
+/* Fail a call for one reason before anything changed. */
+static int32_t copp__reject(copp_connector *c, copp_session *s, uint32_t call, uint32_t before, uint32_t reason)
+{
+    return copp__finish(c, s, call, before, copp__reason_hr(reason), reason);
+}
+
+/* >>protect: the only writer of counts and applied levels (spec 12) -------- */
+
+/* Move one count of type t from level `from` to level `to` and apply the
+ * derived level if it changed.  On hardware failure the counts are restored
+ * and the failing HRESULT returned. */
+static int32_t copp__move_level(copp_connector *c, int t, uint32_t from, uint32_t to, uint32_t *why)
+{
+    uint32_t eff;
+    COPP_ASSERT(c->counts[t][from] > 0);
+    if (c->counts[t][from] == 0) return copp__fail(why, COPP_REASON_BAD_STATE);
+    c->counts[t][from]--;
+    c->counts[t][to]++;
+    eff = copp__derive(c->counts[t], t);
+    if (eff != c->applied[t]) {
+        int32_t r = c->desc.hw->set_protection(c->desc.hw_user, copp__type_bits[t], eff);
+        if (r != COPP_S_OK) {
+            c->counts[t][to]--;
+            c->counts[t][from]++;
+            return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        }
+        c->applied[t] = eff;
+    }
+    return COPP_S_OK;
+}
+
+/* >>public ----------------------------------------------------------------- */
+
+COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_desc *desc)
+{
+    const copp_hw_ops *hw;
+    const copp_crypto *cr;
+    uint32_t types = 0;
+    int32_t r;
+    int t;
+    uint32_t why = COPP_REASON_NONE;
+    if (c == NULL || desc == NULL) return COPP_E_POINTER;
+    if (desc->certificate == NULL && desc->certificate_len != 0) return COPP_E_POINTER;
+    hw = desc->hw;
+    cr = desc->crypto;
+    if (hw == NULL || hw->get_protection_types == NULL || hw->set_protection == NULL ||
+        cr == NULL || cr->randombytes == NULL || cr->rsa_decrypt == NULL ||
+        cr->mac_init == NULL || cr->mac == NULL)
+        return copp__reason_hr(COPP_REASON_BAD_CONFIG);
+    r = hw->get_protection_types(desc->hw_user, &types);
+    if (r != COPP_S_OK) return copp__cb_fail(&why, COPP_REASON_HW_FAILED, r);
+    if (types & ~(COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA))
+        return copp__reason_hr(COPP_REASON_BAD_CONFIG);
+    COPP_MEMSET(c, 0, sizeof *c);
+    c->desc = *desc;
+    c->protection_types = types;
+    for (t = 0; t < (int)COPP__TYPES; t++)
+        c->applied[t] = (types & copp__type_bits[t]) ? 0u : COPP_LEVEL_NOT_AVAILABLE;
+    c->initialized = COPP__MAGIC;
+    return copp__finish(c, NULL, COPP_CALL_CONNECTOR_INIT, COPP_STATE_CLOSED, COPP_S_OK, why);
+}
+
+COPP_API int32_t copp_open(copp_connector *c, copp_session *s)
+{
+    uint32_t why = COPP_REASON_NONE;
+    int t;
+    if (c == NULL || s == NULL) return COPP_E_POINTER;
+    /* A session that claims to be open is refused, whatever it claims to be
+     * bound to; garbage that looks closed is simply overwritten. */
+    if (c->initialized != COPP__MAGIC ||
+        (s->conn != NULL && s->state >= COPP_STATE_OPENED && s->state <= COPP_STATE_SESSION_ACTIVE)) {
+        int32_t hr = copp__fail(&why, COPP_REASON_BAD_STATE);
+        return c->initialized == COPP__MAGIC ? copp__finish(c, s, COPP_CALL_OPEN, s->state, hr, why) : hr;
+    }
+    if (c->nsessions >= COPP_MAX_SESSIONS) {
+        int32_t hr = copp__fail(&why, COPP_REASON_NO_SLOT);
+        return copp__finish(c, s, COPP_CALL_OPEN, COPP_STATE_CLOSED, hr, why);
+    }
+    COPP_MEMSET(s, 0, sizeof *s);
+    for (t = 0; t < (int)COPP__TYPES; t++) {
+        if (c->protection_types & copp__type_bits[t]) {
+            s->local_level[t] = COPP_LEVEL_DEFAULT;
+            c->counts[t][COPP_LEVEL_DEFAULT]++;   /* level 0 never raises the derived level */
+        } else {
+            s->local_level[t] = COPP_LEVEL_NOT_AVAILABLE;
+        }
+    }
+    s->status_seq = 0xFFFFFFFFu;  /* placeholders until sequence start (spec 4.1) */
+    s->command_seq = 0xFFFFFFFFu;
+    s->conn = c;
+    s->state = COPP_STATE_OPENED;
+    c->sessions[c->nsessions++] = s;
+    return copp__finish(c, s, COPP_CALL_OPEN, COPP_STATE_CLOSED, COPP_S_OK, why);
+}
+
+COPP_API int32_t copp_get_certificate_length(copp_session *s, uint32_t *len)
+{
+    uint32_t why = COPP_REASON_NONE, before, to;
+    int32_t hr = COPP_S_OK;
+    if (s == NULL) return COPP_E_POINTER;
+    before = s->state;
+    to = copp__edge_to(s, COPP_CALL_GET_CERTIFICATE_LENGTH);
+    if (to == COPP_STATE_CLOSED) hr = copp__fail(&why, COPP_REASON_BAD_STATE);
+    else if (len == NULL) hr = copp__fail(&why, COPP_REASON_NULL_POINTER);
+    else {
+        *len = s->conn->desc.certificate_len;
+        s->state = to;
+    }
+    return copp__finish(s->conn, s, COPP_CALL_GET_CERTIFICATE_LENGTH, before, hr, why);
+}
+
+COPP_API int32_t copp_key_exchange(copp_session *s, uint8_t rgh[16], uint8_t *cert, uint32_t cert_cap)
+{
+    uint32_t why = COPP_REASON_NONE, before, to;
+    int32_t hr = COPP_S_OK;
+    uint8_t fresh[COPP_RANDOM_BYTES];
+    copp_connector *c;
+    if (s == NULL) return COPP_E_POINTER;
+    before = s->state;
+    c = s->conn;
+    to = copp__edge_to(s, COPP_CALL_KEY_EXCHANGE);
+    if (to == COPP_STATE_CLOSED) hr = copp__fail(&why, COPP_REASON_BAD_STATE);
+    else if (rgh == NULL || (cert == NULL && c->desc.certificate_len != 0))
+        hr = copp__fail(&why, COPP_REASON_NULL_POINTER);
+    else if (cert_cap < c->desc.certificate_len)
+        hr = copp__fail(&why, COPP_REASON_BUFFER_TOO_SMALL);
+    else if (c->desc.crypto->randombytes(c->desc.crypto_user, fresh, sizeof fresh) != 0) {
+        hr = copp__fail(&why, COPP_REASON_CRYPTO_FAILED);
+        copp__wipe(fresh, sizeof fresh);
+    } else {
+        if (c->desc.certificate_len)
+            COPP_MEMCPY(cert, c->desc.certificate, c->desc.certificate_len);
+        COPP_MEMCPY(s->rgh, fresh, sizeof fresh);
+        COPP_MEMCPY(rgh, fresh, sizeof fresh);
+        copp__wipe(fresh, sizeof fresh);
+        s->state = to;
+    }
+    return copp__finish(c, s, COPP_CALL_KEY_EXCHANGE, before, hr, why);
+}
+
+COPP_API int32_t copp_sequence_start(copp_session *s, const uint8_t sig[256])
+{
+    uint32_t why = COPP_REASON_NONE, before, to;
+    int32_t hr = COPP_S_OK, r;
+    uint8_t plain[COPP_SIGNATURE_BYTES];
+    size_t plain_len = 0;
+    copp_connector *c;
+    if (s == NULL) return COPP_E_POINTER;
+    before = s->state;
+    c = s->conn;
+    to = copp__edge_to(s, COPP_CALL_SEQUENCE_START);
+    if (to == COPP_STATE_CLOSED)
+        return copp__reject(c, s, COPP_CALL_SEQUENCE_START, before, COPP_REASON_BAD_STATE);
+    if (sig == NULL)
+        return copp__reject(c, s, COPP_CALL_SEQUENCE_START, before, COPP_REASON_NULL_POINTER);
+
+    r = c->desc.crypto->rsa_decrypt(c->desc.crypto_user, sig, plain, &plain_len);
+    if (r == COPP_E_UNEXPECTED) hr = copp__fail(&why, COPP_REASON_BAD_CIPHERTEXT);
+    else if (r != COPP_S_OK) hr = copp__cb_fail(&why, COPP_REASON_CRYPTO_FAILED, r);
+    else if (plain_len < COPP_START_SEQUENCE_BYTES || plain_len > sizeof plain)
+        hr = copp__fail(&why, COPP_REASON_SHORT_PLAINTEXT);
+    /* rGH | kDI | status start | command start (spec 5.11, A2); bytes 40.. ignored. */
+    else if (!copp__ct_equal(plain, s->rgh, COPP_RANDOM_BYTES))
+        hr = copp__fail(&why, COPP_REASON_RANDOM_MISMATCH);
+    else {
+        r = c->desc.crypto->mac_init(c->desc.crypto_user, &s->mac, plain + 16);
+        if (r != COPP_S_OK) {
+            if (c->desc.crypto->mac_release) c->desc.crypto->mac_release(c->desc.crypto_user, &s->mac);
+            copp__wipe(&s->mac, sizeof s->mac);   /* back to the all-zero state it had */
+            hr = copp__cb_fail(&why, COPP_REASON_CRYPTO_FAILED, r);
+        } else {
+            s->status_seq = copp__ld32(plain + 32);
+            s->command_seq = copp__ld32(plain + 36);
+            copp__wipe(s->rgh, sizeof s->rgh);    /* single use; no longer needed */
+            s->state = to;
+        }
+    }
+    copp__wipe(plain, sizeof plain);
+    return copp__finish(c, s, COPP_CALL_SEQUENCE_START, before, hr, why);
+}
+
+/* Validate and apply DXVA_COPPSetProtectionLevelCmdData (spec 7.1). */
+static int32_t copp__set_protection_level(copp_session *s, const uint8_t *data, uint32_t *why)
+{
+    copp_connector *c = s->conn;
+    uint32_t type = copp__ld32(data), level = copp__ld32(data + 4), old;
+    int t = copp__type_index(type);
+    int32_t r;
+    /* ExtendedInfoChangeMask/Data (data + 8, + 12) are ignored (A21). */
+    if (t < 0 || !(c->protection_types & type)) return copp__fail(why, COPP_REASON_BAD_PROTECTION_TYPE);
+    if (!copp__level_valid(t, level)) return copp__fail(why, COPP_REASON_BAD_LEVEL);
+    old = s->local_level[t];
+    if (level != COPP_LEVEL_DEFAULT && c->desc.hw->check_protection) {
+        r = c->desc.hw->check_protection(c->desc.hw_user, type, level);
+        if (r == COPP_DDERR_TOOBIGSIZE) return copp__fail(why, COPP_REASON_MODE_TOO_BIG);
+        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+    }
+    if (level != old) {
+        r = copp__move_level(c, t, old, level, why);
+        if (r != COPP_S_OK) return r;
+        s->local_level[t] = level;
+    }
+    return COPP_S_OK;
+}
+
+/* Validate and apply DXVA_COPPSetSignalingCmdData (spec 7.2, A12): connector
+ * state, last writer wins, masked update of each aspect-ratio field. */
+static int32_t copp__set_signaling(copp_session *s, const uint8_t *data, uint32_t *why)
+{
+    copp_connector *c = s->conn;
+    copp_signaling next = c->signaling;
+    uint32_t available = 0, standard = copp__ld32(data), i;
+    int changed;
+    int32_t r;
+    if (c->desc.hw->get_tv_standards) {
+        r = c->desc.hw->get_tv_standards(c->desc.hw_user, &available);
+        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+    }
+    if ((standard & COPP_PROTECTION_STANDARD_RESERVED) || (standard & ~available))
+        return copp__fail(why, COPP_REASON_BAD_SIGNALING);
+    if (copp__ld32(data + 4) & ~COPP_ASPECT_RATIO_EN300294_MASK)
+        return copp__fail(why, COPP_REASON_BAD_SIGNALING);
+    for (i = 0; i < 3; i++) {
+        uint32_t mask = copp__ld32(data + 4 + 8 * i), val = copp__ld32(data + 8 + 8 * i);
+        if (val & ~mask) return copp__fail(why, COPP_REASON_BAD_SIGNALING);
+        next.AspectRatioData[i] = (next.AspectRatioData[i] & ~mask) | val;
+        next.AspectRatioValidMask[i] |= mask;
+    }
+    /* ExtendedInfo (data + 28 .. + 59) is not used; Reserved (data + 60) must be 0 (A21). */
+    if (copp__ld32(data + 60) != 0) return copp__fail(why, COPP_REASON_BAD_SIGNALING);
+    next.ActiveTVProtectionStandard = standard;
+    changed = next.ActiveTVProtectionStandard != c->signaling.ActiveTVProtectionStandard;
+    for (i = 0; i < 3; i++)
+        changed |= next.AspectRatioData[i] != c->signaling.AspectRatioData[i] ||
+                   next.AspectRatioValidMask[i] != c->signaling.AspectRatioValidMask[i];
+    if (changed && c->desc.hw->set_signaling) {
+        r = c->desc.hw->set_signaling(c->desc.hw_user, &next);
+        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+    }
+    c->signaling = next;
+    return COPP_S_OK;
+}
+
+COPP_API int32_t copp_command(copp_session *s, const uint8_t cmd[4096])
+{
+    uint32_t why = COPP_REASON_NONE, before, size, need;
+    int32_t hr = COPP_S_OK, r;
+    uint8_t tag[COPP_MAC_BYTES];
+    const uint8_t *guid;
+    int is_level;
+    copp_connector *c;
+    if (s == NULL) return COPP_E_POINTER;
+    before = s->state;
+    c = s->conn;
+    if (copp__edge_to(s, COPP_CALL_COMMAND) == COPP_STATE_CLOSED)
+        return copp__reject(c, s, COPP_CALL_COMMAND, before, COPP_REASON_BAD_STATE);
+    if (cmd == NULL)
+        return copp__reject(c, s, COPP_CALL_COMMAND, before, COPP_REASON_NULL_POINTER);
+
+    /* Spec 4.5 order (A27): sequence, GUID and size look only at the fixed
+     * header; the payload is interpreted only after the MAC has passed. */
+    guid = cmd + COPP_CMD_OFF_GUIDCOMMANDID;
+    size = copp__ld32(cmd + COPP_CMD_OFF_CBSIZEDATA);
+    is_level = copp__guid_eq(guid, copp__guid_set_protection_level);
+    need = is_level ? COPP_SET_PROTECTION_LEVEL_BYTES : COPP_SET_SIGNALING_BYTES;
+    if (copp__ld32(cmd + COPP_CMD_OFF_DWSEQUENCE) != s->command_seq)
+        hr = copp__fail(&why, COPP_REASON_BAD_SEQUENCE);
+    else if (!is_level && !copp__guid_eq(guid, copp__guid_set_signaling))
+        hr = copp__fail(&why, COPP_REASON_UNKNOWN_GUID);
+    else if (size < need || size > COPP_DATA_BYTES)
+        hr = copp__fail(&why, COPP_REASON_BAD_SIZE);
+    else if ((r = c->desc.crypto->mac(c->desc.crypto_user, &s->mac, cmd + COPP_MACED_OFFSET,
+                                      COPP_MACED_BYTES, 0, tag)) != COPP_S_OK)
+        hr = copp__cb_fail(&why, COPP_REASON_CRYPTO_FAILED, r);
+    else if (!copp__ct_equal(tag, cmd + COPP_CMD_OFF_MACKDI, COPP_MAC_BYTES))
+        hr = copp__fail(&why, COPP_REASON_BAD_MAC);
+    else {
+        const uint8_t *data = cmd + COPP_CMD_OFF_COMMANDDATA;
+        hr = is_level ? copp__set_protection_level(s, data, &why) : copp__set_signaling(s, data, &why);
+        if (hr == COPP_S_OK) s->command_seq++;   /* wraps mod 2^32 (A4) */
+    }
+    return copp__finish(c, s, COPP_CALL_COMMAND, before, hr, why);
+}
+
+/* Build one status reply (cbSizeData + the reply structure without rApp's
+ * copy, which the caller adds) into hdr; returns its cbSizeData via *size. */
+static int32_t copp__status_reply(copp_session *s, const uint8_t *in, uint8_t *reply, uint32_t *size,
+                                  uint32_t *why)
+{
+    copp_connector *c = s->conn;
+    const copp_hw_ops *hw = c->desc.hw;
+    const uint8_t *guid = in + COPP_STIN_OFF_GUIDSTATUSREQUESTID;
+    uint32_t insize = copp__ld32(in + COPP_STIN_OFF_CBSIZEDATA);
+    uint32_t v = 0;
+    int32_t r;
+    int level_q = copp__guid_eq(guid, copp__guid_q_local) || copp__guid_eq(guid, copp__guid_q_global);
+
+    if (!level_q && !copp__guid_eq(guid, copp__guid_q_connector) && !copp__guid_eq(guid, copp__guid_q_prot_type) &&
+        !copp__guid_eq(guid, copp__guid_q_display) && !copp__guid_eq(guid, copp__guid_q_hdcp_key) &&
+        !copp__guid_eq(guid, copp__guid_q_bus) && !copp__guid_eq(guid, copp__guid_q_signaling))
+        return copp__fail(why, COPP_REASON_UNKNOWN_GUID);            /* A5 */
+    if (insize != (level_q ? 4u : 0u)) return copp__fail(why, COPP_REASON_BAD_SIZE);   /* A20 */
+
+    /* Reply layout at offset 20: rApp (16, filled by caller), dwFlags (4), then per type. */
+    if (level_q) {
+        uint32_t type = copp__ld32(in + COPP_STIN_OFF_STATUSDATA);
+        int t = copp__type_index(type);
+        if (t < 0 || !(c->protection_types & type)) return copp__fail(why, COPP_REASON_BAD_PROTECTION_TYPE);
+        if (copp__guid_eq(guid, copp__guid_q_local)) v = s->local_level[t];
+        else if (hw->get_protection) {
+            r = hw->get_protection(c->desc.hw_user, type, &v);
+            if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        } else v = c->applied[t];
+        *size = COPP_STATUS_DATA_BYTES;
+        copp__st32(reply + 20, v);
+    } else if (copp__guid_eq(guid, copp__guid_q_connector) || copp__guid_eq(guid, copp__guid_q_bus)) {
+        int bus = copp__guid_eq(guid, copp__guid_q_bus);
+        int32_t (*get)(void *, uint32_t *) = bus ? hw->get_bus_type : hw->get_connector_type;
+        v = bus ? COPP_BUS_TYPE_UNKNOWN : COPP_CONNECTOR_TYPE_UNKNOWN;
+        if (get) {
+            r = get(c->desc.hw_user, &v);
+            if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        }
+        *size = COPP_STATUS_DATA_BYTES;
+        copp__st32(reply + 20, v);
+    } else if (copp__guid_eq(guid, copp__guid_q_prot_type)) {
+        *size = COPP_STATUS_DATA_BYTES;
+        copp__st32(reply + 20, c->protection_types);
+    } else if (copp__guid_eq(guid, copp__guid_q_display)) {
+        copp_display_data dd;
+        if (!hw->get_display_data) return copp__fail(why, COPP_REASON_NOT_SUPPORTED);
+        COPP_MEMSET(&dd, 0, sizeof dd);
+        r = hw->get_display_data(c->desc.hw_user, &dd);
+        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        *size = COPP_STATUS_DISPLAY_DATA_BYTES;
+        copp__st32(reply + 20, dd.DisplayWidth);
+        copp__st32(reply + 24, dd.DisplayHeight);
+        copp__st32(reply + 28, dd.Format);
+        copp__st32(reply + 32, dd.d3dFormat);
+        copp__st32(reply + 36, dd.FreqNumerator);
+        copp__st32(reply + 40, dd.FreqDenominator);
+    } else if (copp__guid_eq(guid, copp__guid_q_hdcp_key)) {
+        uint8_t bksv[5] = { 0, 0, 0, 0, 0 };
+        uint32_t hflags = 0;
+        /* A13: no HDCP on this connector, or no way to read the KSV -> E_INVALIDARG. */
+        if (!(c->protection_types & COPP_PROTECTION_TYPE_HDCP) || !hw->get_hdcp_key_data)
+            return copp__fail(why, COPP_REASON_NOT_SUPPORTED);
+        r = hw->get_hdcp_key_data(c->desc.hw_user, &hflags, bksv);
+        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        *size = COPP_STATUS_HDCP_KEY_DATA_BYTES;
+        copp__st32(reply + 20, hflags & COPP_HDCP_FLAG_REPEATER);
+        COPP_MEMCPY(reply + 24, bksv, sizeof bksv);   /* BKey bytes 0..4, LSB first (A14) */
+    } else { /* signaling */
+        uint32_t available = 0, i;
+        if (hw->get_tv_standards) {
+            r = hw->get_tv_standards(c->desc.hw_user, &available);
+            if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        }
+        *size = COPP_STATUS_SIGNALING_BYTES;
+        copp__st32(reply + 20, available);
+        copp__st32(reply + 24, c->signaling.ActiveTVProtectionStandard);
+        /* TVType (reply + 28) is not used: 0. */
+        for (i = 0; i < 3; i++) {
+            copp__st32(reply + 32 + 8 * i, c->signaling.AspectRatioValidMask[i]);
+            copp__st32(reply + 36 + 8 * i, c->signaling.AspectRatioData[i]);
+        }
+    }
+    return COPP_S_OK;
+}
+
+COPP_API int32_t copp_query_status(copp_session *s, const uint8_t in[4096], uint8_t out[4096])
+{
+    uint32_t why = COPP_REASON_NONE, before, size = 0;
+    int32_t hr, r;
+    /* cbSizeData (4) followed by the largest reply (88), assembled here so that
+     * out is written only once everything has succeeded (A22). */
+    uint8_t head[4 + COPP_STATUS_SIGNALING_BYTES];
+    uint8_t tag[COPP_MAC_BYTES];
+    copp_connector *c;
+    if (s == NULL) return COPP_E_POINTER;
+    before = s->state;
+    c = s->conn;
+    if (copp__edge_to(s, COPP_CALL_QUERY_STATUS) == COPP_STATE_CLOSED)
+        return copp__reject(c, s, COPP_CALL_QUERY_STATUS, before, COPP_REASON_BAD_STATE);
+    if (in == NULL || out == NULL)
+        return copp__reject(c, s, COPP_CALL_QUERY_STATUS, before, COPP_REASON_NULL_POINTER);
+    if (copp__ld32(in + COPP_STIN_OFF_DWSEQUENCE) != s->status_seq)
+        return copp__reject(c, s, COPP_CALL_QUERY_STATUS, before, COPP_REASON_BAD_SEQUENCE);
+
+    COPP_MEMSET(head, 0, sizeof head);
+    hr = copp__status_reply(s, in, head + 4, &size, &why);
+    if (hr == COPP_S_OK) {
+        copp__st32(head, size);
+        COPP_MEMCPY(head + 4, in + COPP_STIN_OFF_RAPP, COPP_RANDOM_BYTES);   /* rApp echo (spec 10.5) */
+        copp__st32(head + 4 + 16, s->pending_flags);                          /* dwFlags (spec 11) */
+        r = c->desc.crypto->mac(c->desc.crypto_user, &s->mac, head, 4 + size,
+                                COPP_MACED_BYTES - 4 - size, tag);
+        if (r != COPP_S_OK) hr = copp__cb_fail(&why, COPP_REASON_CRYPTO_FAILED, r);
+    }
+    if (hr == COPP_S_OK) {
+        COPP_MEMSET(out, 0, COPP_STATUS_OUTPUT_BYTES);
+        COPP_MEMCPY(out + COPP_STOUT_OFF_CBSIZEDATA, head, 4 + size);
+        COPP_MEMCPY(out + COPP_STOUT_OFF_MACKDI, tag, COPP_MAC_BYTES);
+        s->pending_flags = 0;
+        s->status_seq++;   /* wraps mod 2^32 (A4) */
+    }
+    return copp__finish(c, s, COPP_CALL_QUERY_STATUS, before, hr, why);
+}
+
+COPP_API int32_t copp_close(copp_session *s)
+{
+    uint32_t why = COPP_REASON_NONE, before, i, lost = 0;
+    copp_connector *c;
+    int t;
+    if (s == NULL) return COPP_E_POINTER;
+    before = s->state;
+    c = s->conn;
+    if (c == NULL || before < COPP_STATE_OPENED || before > COPP_STATE_SESSION_ACTIVE) {
+        int32_t hr = copp__fail(&why, COPP_REASON_BAD_STATE);
+        s->last_reason = why;
+        return hr;
+    }
+    /* Drop this session's share of every type (spec 4.7, 12.3).  Lowering may
+     * fail in hardware: the session goes all the same, the connector keeps
+     * the level it could not leave, and everyone else hears LinkLost. */
+    for (t = 0; t < (int)COPP__TYPES; t++) {
+        uint32_t lvl = s->local_level[t], eff;
+        if (lvl == COPP_LEVEL_NOT_AVAILABLE) continue;
+        COPP_ASSERT(c->counts[t][lvl] > 0);
+        if (c->counts[t][lvl] > 0) c->counts[t][lvl]--;
+        eff = copp__derive(c->counts[t], t);
+        if (eff != c->applied[t]) {
+            if (c->desc.hw->set_protection(c->desc.hw_user, copp__type_bits[t], eff) == COPP_S_OK)
+                c->applied[t] = eff;
+            else
+                lost = 1;
+        }
+    }
+    for (i = 0; i < c->nsessions; i++) {
+        if (c->sessions[i] == s) {
+            c->sessions[i] = c->sessions[--c->nsessions];
+            c->sessions[c->nsessions] = NULL;
+            break;
+        }
+    }
+    if (lost) copp_connector_event(c, COPP_STATUS_LINK_LOST);
+    if (before == COPP_STATE_SESSION_ACTIVE && c->desc.crypto->mac_release)
+        c->desc.crypto->mac_release(c->desc.crypto_user, &s->mac);
+    copp__wipe(s, sizeof *s);   /* key, rGH, everything: the session is CLOSED (0) */
+    if (lost) why = COPP_REASON_HW_FAILED;
+    return copp__finish(c, s, COPP_CALL_CLOSE, before, COPP_S_OK, why);
+}
+
+COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags)
+{
+    uint32_t i, f = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
+    if (c == NULL || c->initialized != COPP__MAGIC) return;
+    for (i = 0; i < c->nsessions; i++) c->sessions[i]->pending_flags |= f;
+    if (c->desc.trace) {
+        copp_trace t;
+        t.call = COPP_CALL_EVENT;
+        t.session = NULL;
+        t.result = COPP_S_OK;
+        t.reason = COPP_REASON_NONE;
+        t.state_before = t.state_after = COPP_STATE_CLOSED;
+        c->desc.trace(c->desc.trace_user, &t);
+    }
+}
+
+COPP_API uint32_t copp_session_state(const copp_session *s) { return s ? s->state : COPP_STATE_CLOSED; }
+COPP_API uint32_t copp_session_last_reason(const copp_session *s) { return s ? s->last_reason : 0u; }
+COPP_API int copp_is_active(const copp_session *s) { return s != NULL && s->state == COPP_STATE_SESSION_ACTIVE; }
+
+COPP_API uint32_t copp_session_local_level(const copp_session *s, uint32_t prot_type)
+{
+    int t = copp__type_index(prot_type);
+    if (s == NULL || s->conn == NULL || t < 0) return COPP_LEVEL_NOT_AVAILABLE;
+    return s->local_level[t];
+}
+
+COPP_API uint32_t copp_connector_level(const copp_connector *c, uint32_t prot_type)
+{
+    int t = copp__type_index(prot_type);
+    if (c == NULL || c->initialized != COPP__MAGIC || t < 0) return COPP_LEVEL_NOT_AVAILABLE;
+    return c->applied[t];
+}
+
+COPP_API uint32_t copp_connector_session_count(const copp_connector *c)
+{
+    return (c && c->initialized == COPP__MAGIC) ? c->nsessions : 0u;
+}
+
+COPP_API const char *copp_reason_str(uint32_t reason)
+{
+#ifdef COPP_NO_STRINGS
+    (void)reason;
+    return "";
+#else
+    switch (reason) {
+#define COPP__X(name, value, hr, text) case value: return text;
+    COPP__REASONS(COPP__X)
+#undef COPP__X
+    default: return "unknown reason";
+    }
+#endif
+}
+
+COPP_API const char *copp_result_str(int32_t hr)
+{
+#ifdef COPP_NO_STRINGS
+    (void)hr;
+    return "";
+#else
+    if (hr == COPP_S_OK) return "S_OK";
+    if (hr == COPP_E_UNEXPECTED) return "E_UNEXPECTED";
+    if (hr == COPP_E_INVALIDARG) return "E_INVALIDARG";
+    if (hr == COPP_E_POINTER) return "E_POINTER";
+    if (hr == COPP_E_OUTOFMEMORY) return "E_OUTOFMEMORY";
+    if (hr == COPP_E_FAIL) return "E_FAIL";
+    if (hr == COPP_DDERR_TOOBIGSIZE) return "DDERR_TOOBIGSIZE";
+    if (hr == COPP_DDERR_UNSUPPORTEDMODE) return "DDERR_UNSUPPORTEDMODE";
+    if (hr == COPP_DDERR_CURRENTLYNOTAVAIL) return "DDERR_CURRENTLYNOTAVAIL";
+    return "HRESULT";
+#endif
+}
+
+COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_subsampling,
+                                       uint32_t nominal_range, uint32_t transfer_matrix,
+                                       uint32_t lighting, uint32_t primaries,
+                                       uint32_t transfer_function)
+{
+    return (sample_format & 0xFFu) | ((chroma_subsampling & 0xFu) << 8) |
+           ((nominal_range & 0x7u) << 12) | ((transfer_matrix & 0x7u) << 15) |
+           ((lighting & 0xFu) << 18) | ((primaries & 0x1Fu) << 22) |
+           ((transfer_function & 0x1Fu) << 27);
+}
+
+/* >>libtom-impl ------------------------------------------------------------ */
+#ifdef COPP_WITH_LIBTOM
+
+/* Store x as exactly len big-endian bytes (left-padded); 0 on success. */
+static int copp__mp_to_be(const mp_int *x, uint8_t *out, size_t len)
+{
+    size_t n = mp_ubin_size(x), written = 0;
+    if (n > len) return -1;
+    COPP_MEMSET(out, 0, len - n);
+    return mp_to_ubin(x, out + (len - n), n, &written) == MP_OKAY ? 0 : -1;
+}
+
+static void copp__reverse(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) dst[i] = src[n - 1 - i];
+}
+
+/* Zero an mp_int's digits before libtommath frees them. */
+static void copp__mp_wipe_clear(mp_int *a)
+{
+    if (a->dp) copp__wipe(a->dp, (size_t)a->alloc * sizeof(mp_digit));
+    mp_clear(a);
+}
+
+COPP_API int copp_libtom_randombytes(void *user, uint8_t *buf, size_t len)
+{
+    (void)user;
+    return rng_get_bytes(buf, (unsigned long)len, NULL) == (unsigned long)len ? 0 : -1;
+}
+
+COPP_API int32_t copp_libtom_init(copp_libtom *k, const copp_rsa_private_key *key,
+                                  int (*rng)(void *user, uint8_t *buf, size_t len),
+                                  void *rng_user, uint32_t flags)
+{
+    mp_int *dst[7];
+    const copp_bytes *src[7];
+    mp_int chk;
+    int i, ok;
+    if (k == NULL || key == NULL) return COPP_E_POINTER;
+    src[0] = &key->n; src[1] = &key->e; src[2] = &key->p; src[3] = &key->q;
+    src[4] = &key->dp; src[5] = &key->dq; src[6] = &key->qinv;
+    for (i = 0; i < 7; i++)
+        if (src[i]->p == NULL || src[i]->len == 0) return COPP_E_INVALIDARG;
+    if (flags & ~(COPP_LIBTOM_RSA_BIG_ENDIAN | COPP_LIBTOM_RSA_PKCS1V15)) return COPP_E_INVALIDARG;
+    COPP_MEMSET(k, 0, sizeof *k);
+    dst[0] = &k->n; dst[1] = &k->e; dst[2] = &k->p; dst[3] = &k->q;
+    dst[4] = &k->dp; dst[5] = &k->dq; dst[6] = &k->qinv;
+    if (mp_init_multi(&k->n, &k->e, &k->p, &k->q, &k->dp, &k->dq, &k->qinv, &chk, NULL) != MP_OKAY)
+        return COPP_E_OUTOFMEMORY;
+    ok = 1;
+    for (i = 0; i < 7 && ok; i++)
+        ok = mp_from_ubin(dst[i], src[i]->p, src[i]->len) == MP_OKAY;
+    /* The key must be 2048 bits and consistent: n = p q. */
+    ok = ok && mp_count_bits(&k->n) == 2048 && mp_mul(&k->p, &k->q, &chk) == MP_OKAY &&
+         mp_cmp(&chk, &k->n) == MP_EQ;
+    copp__mp_wipe_clear(&chk);
+    if (!ok) {
+        copp_libtom_free(k);
+        return COPP_E_INVALIDARG;
+    }
+    k->randombytes = rng ? rng : copp_libtom_randombytes;
+    k->rng_user = rng_user;
+    k->flags = flags;
+    k->aes = register_cipher(&aes_desc);   /* idempotent: returns the existing slot */
+    if (k->aes < 0) {
+        copp_libtom_free(k);
+        return COPP_E_FAIL;
+    }
+    return COPP_S_OK;
+}
+
+COPP_API void copp_libtom_free(copp_libtom *k)
+{
+    if (k == NULL) return;
+    copp__mp_wipe_clear(&k->n); copp__mp_wipe_clear(&k->e); copp__mp_wipe_clear(&k->p);
+    copp__mp_wipe_clear(&k->q); copp__mp_wipe_clear(&k->dp); copp__mp_wipe_clear(&k->dq);
+    copp__mp_wipe_clear(&k->qinv);
+    copp__wipe(&k->work, sizeof k->work);
+}
+
+/* RSADP with CRT and blinding: m = c^d mod n, with c = (c0 * r^e) and the
+ * result multiplied by r^-1; the result is checked with m^e == c0 against
+ * CRT faults.  Raw, no padding (spec 10.3: COPP is not OAEP). */
+static int32_t copp__libtom_rsa(void *user, const uint8_t sig[256], uint8_t out[256], size_t *out_len)
+{
+    copp_libtom *k = (copp_libtom *)user;
+    uint8_t be[256];
+    mp_int c, r, rinv, m1, m2, h, m;
+    int32_t hr = COPP_E_FAIL;
+    int tries;
+    if (k->flags & COPP_LIBTOM_RSA_BIG_ENDIAN) COPP_MEMCPY(be, sig, 256);
+    else copp__reverse(be, sig, 256);   /* CryptoAPI: little-endian integer */
+    if (mp_init_multi(&c, &r, &rinv, &m1, &m2, &h, &m, NULL) != MP_OKAY) return COPP_E_OUTOFMEMORY;
+    if (mp_from_ubin(&c, be, 256) != MP_OKAY) goto done;
+    if (mp_cmp(&c, &k->n) != MP_LT) { hr = COPP_E_UNEXPECTED; goto done; }
+    /* Blinding factor r in [2, n-1], invertible mod n, from the RNG hook. */
+    for (tries = 0; ; tries++) {
+        if (tries == 8) goto done;
+        if (k->randombytes(k->rng_user, be, 256) != 0) goto done;
+        if (mp_from_ubin(&r, be, 256) != MP_OKAY || mp_mod(&r, &k->n, &r) != MP_OKAY) goto done;
+        if (mp_cmp_d(&r, 1) == MP_GT && mp_invmod(&r, &k->n, &rinv) == MP_OKAY) break;
+    }
+    if (mp_exptmod(&r, &k->e, &k->n, &h) != MP_OKAY || mp_mulmod(&c, &h, &k->n, &m) != MP_OKAY) goto done;
+    /* CRT: m1 = m^dp mod p, m2 = m^dq mod q, h = qinv (m1 - m2) mod p, m = m2 + h q. */
+    if (mp_exptmod(&m, &k->dp, &k->p, &m1) != MP_OKAY || mp_exptmod(&m, &k->dq, &k->q, &m2) != MP_OKAY ||
+        mp_sub(&m1, &m2, &h) != MP_OKAY || mp_mulmod(&h, &k->qinv, &k->p, &h) != MP_OKAY ||
+        mp_mul(&h, &k->q, &h) != MP_OKAY || mp_add(&h, &m2, &m) != MP_OKAY ||
+        mp_mulmod(&m, &rinv, &k->n, &m) != MP_OKAY)
+        goto done;
+    if (mp_exptmod(&m, &k->e, &k->n, &h) != MP_OKAY || mp_cmp(&h, &c) != MP_EQ) goto done;
+    if (copp__mp_to_be(&m, be, 256) != 0) goto done;
+    if (k->flags & COPP_LIBTOM_RSA_PKCS1V15) {
+        unsigned long n40 = 256;
+        int valid = 0;
+        if (pkcs_1_v1_5_decode(be, 256, LTC_PKCS_1_EME, 2048, out, &n40, &valid) != CRYPT_OK || !valid) {
+            hr = COPP_E_UNEXPECTED;
+            goto done;
+        }
+        *out_len = (size_t)n40;
+    } else {
+        copp__reverse(out, be, 256);
+        *out_len = 256;
+    }
+    hr = COPP_S_OK;
+done:
+    copp__wipe(be, sizeof be);
+    copp__mp_wipe_clear(&c); copp__mp_wipe_clear(&r); copp__mp_wipe_clear(&rinv);
+    copp__mp_wipe_clear(&m1); copp__mp_wipe_clear(&m2); copp__mp_wipe_clear(&h);
+    copp__mp_wipe_clear(&m);
+    return hr;
+}
+
+typedef char copp__omac_fits[(sizeof(omac_state) <= COPP_MAC_CTX_BYTES) ? 1 : -1];
+
+/* Key the session's CMAC once: the omac_state right after omac_init is kept
+ * as a template and copied for every message (no key schedule per message). */
+static int32_t copp__libtom_mac_init(void *user, copp_mac_ctx *ctx, const uint8_t key[16])
+{
+    copp_libtom *k = (copp_libtom *)user;
+    return omac_init((omac_state *)(void *)ctx->bytes, k->aes, key, 16) == CRYPT_OK ? COPP_S_OK : COPP_E_FAIL;
+}
+
+static int32_t copp__libtom_mac(void *user, const copp_mac_ctx *ctx, const uint8_t *msg, size_t len,
+                                size_t zero_tail, uint8_t tag[16])
+{
+    static const uint8_t zeros[256] = { 0 };
+    copp_libtom *k = (copp_libtom *)user;
+    unsigned long taglen = 16;
+    int err;
+    COPP_MEMCPY(&k->work, ctx->bytes, sizeof k->work);
+    err = len ? omac_process(&k->work, msg, (unsigned long)len) : CRYPT_OK;
+    while (err == CRYPT_OK && zero_tail) {
+        size_t n = zero_tail < sizeof zeros ? zero_tail : sizeof zeros;
+        err = omac_process(&k->work, zeros, (unsigned long)n);
+        zero_tail -= n;
+    }
+    if (err == CRYPT_OK) err = omac_done(&k->work, tag, &taglen);
+    copp__wipe(&k->work, sizeof k->work);
+    return (err == CRYPT_OK && taglen == 16) ? COPP_S_OK : COPP_E_FAIL;
+}
+
+static int copp__libtom_rng(void *user, uint8_t *buf, size_t len)
+{
+    copp_libtom *k = (copp_libtom *)user;
+    return k->randombytes(k->rng_user, buf, len);
+}
+
+COPP_API const copp_crypto *copp_libtom_crypto(void)
+{
+    static const copp_crypto table = {
+        copp__libtom_rng, copp__libtom_rsa, copp__libtom_mac_init, copp__libtom_mac, NULL
+    };
+    return &table;
+}
+#endif /* COPP_WITH_LIBTOM */
+
+/* >>app-impl --------------------------------------------------------------- */
+#ifdef COPP_WITH_APP
+
+COPP_API int32_t copp_app_command(uint8_t cmd[4096], const uint8_t guid[16], uint32_t seq,
+                                  const uint8_t *data, uint32_t data_len)
+{
+    if (cmd == NULL || guid == NULL || (data == NULL && data_len != 0)) return COPP_E_POINTER;
+    if (data_len > COPP_DATA_BYTES) return COPP_E_INVALIDARG;
+    COPP_MEMSET(cmd, 0, COPP_COMMAND_BYTES);
+    COPP_MEMCPY(cmd + COPP_CMD_OFF_GUIDCOMMANDID, guid, COPP_GUID_BYTES);
+    copp__st32(cmd + COPP_CMD_OFF_DWSEQUENCE, seq);
+    copp__st32(cmd + COPP_CMD_OFF_CBSIZEDATA, data_len);
+    if (data_len) COPP_MEMCPY(cmd + COPP_CMD_OFF_COMMANDDATA, data, data_len);
+    return COPP_S_OK;
+}
+
+COPP_API int32_t copp_app_set_protection_level(uint8_t cmd[4096], uint32_t seq,
+                                               uint32_t prot_type, uint32_t level)
+{
+    uint8_t data[COPP_SET_PROTECTION_LEVEL_BYTES];
+    COPP_MEMSET(data, 0, sizeof data);
+    copp__st32(data, prot_type);
+    copp__st32(data + 4, level);
+    return copp_app_command(cmd, copp__guid_set_protection_level, seq, data, sizeof data);
+}
+
+COPP_API int32_t copp_app_mac_command(uint8_t cmd[4096], const copp_crypto *crypto,
+                                      void *crypto_user, const copp_mac_ctx *ctx)
+{
+    if (cmd == NULL || crypto == NULL || ctx == NULL) return COPP_E_POINTER;
+    return crypto->mac(crypto_user, ctx, cmd + COPP_MACED_OFFSET, COPP_MACED_BYTES, 0, cmd + COPP_CMD_OFF_MACKDI);
+}
+
+COPP_API int32_t copp_app_status_request(uint8_t in[4096], const uint8_t rapp[16],
+                                         const uint8_t guid[16], uint32_t seq,
+                                         const uint8_t *data, uint32_t data_len)
+{
+    if (in == NULL || rapp == NULL || guid == NULL || (data == NULL && data_len != 0)) return COPP_E_POINTER;
+    if (data_len > COPP_DATA_BYTES) return COPP_E_INVALIDARG;
+    COPP_MEMSET(in, 0, COPP_STATUS_INPUT_BYTES);
+    COPP_MEMCPY(in + COPP_STIN_OFF_RAPP, rapp, COPP_RANDOM_BYTES);
+    COPP_MEMCPY(in + COPP_STIN_OFF_GUIDSTATUSREQUESTID, guid, COPP_GUID_BYTES);
+    copp__st32(in + COPP_STIN_OFF_DWSEQUENCE, seq);
+    copp__st32(in + COPP_STIN_OFF_CBSIZEDATA, data_len);
+    if (data_len) COPP_MEMCPY(in + COPP_STIN_OFF_STATUSDATA, data, data_len);
+    return COPP_S_OK;
+}
+
+COPP_API int32_t copp_app_verify_status(const uint8_t out[4096], const uint8_t rapp[16],
+                                        const copp_crypto *crypto, void *crypto_user,
+                                        const copp_mac_ctx *ctx)
+{
+    uint8_t tag[COPP_MAC_BYTES];
+    int32_t r;
+    int ok;
+    if (out == NULL || rapp == NULL || crypto == NULL || ctx == NULL) return COPP_E_POINTER;
+    r = crypto->mac(crypto_user, ctx, out + COPP_MACED_OFFSET, COPP_MACED_BYTES, 0, tag);
+    if (r != COPP_S_OK) return r;
+    ok = copp__ct_equal(tag, out + COPP_STOUT_OFF_MACKDI, COPP_MAC_BYTES);
+    ok &= copp__ct_equal(rapp, out + COPP_STOUT_OFF_COPPSTATUS, COPP_RANDOM_BYTES);
+    ok &= copp__ld32(out + COPP_STOUT_OFF_CBSIZEDATA) <= COPP_REPLY_BYTES;
+    return ok ? COPP_S_OK : COPP_E_UNEXPECTED;
+}
+
+#ifdef COPP_WITH_LIBTOM
+COPP_API int32_t copp_app_sign_start_sequence(uint8_t sig[256], const uint8_t rgh[16],
+                                              const uint8_t kdi[16], uint32_t status_start,
+                                              uint32_t command_start, uint32_t encoding,
+                                              copp_bytes n, copp_bytes e)
+{
+    uint8_t p[256], be[256];
+    mp_int mn, me, mm;
+    int32_t hr = COPP_E_FAIL;
+    if (sig == NULL || rgh == NULL || kdi == NULL || n.p == NULL || e.p == NULL) return COPP_E_POINTER;
+    if (encoding != COPP_APP_SIG_RAW_LE && encoding != COPP_APP_SIG_PKCS1V15_REVERSED) return COPP_E_INVALIDARG;
+    /* P: rGH | kDI | status start | command start, zeros after (spec 5.11). */
+    COPP_MEMSET(p, 0, sizeof p);
+    COPP_MEMCPY(p, rgh, 16);
+    COPP_MEMCPY(p + 16, kdi, 16);
+    copp__st32(p + 32, status_start);
+    copp__st32(p + 36, command_start);
+    if (mp_init_multi(&mn, &me, &mm, NULL) != MP_OKAY) return COPP_E_OUTOFMEMORY;
+    if (mp_from_ubin(&mn, n.p, n.len) != MP_OKAY || mp_from_ubin(&me, e.p, e.len) != MP_OKAY) goto done;
+    if (mp_count_bits(&mn) != 2048) { hr = COPP_E_INVALIDARG; goto done; }
+    if (encoding == COPP_APP_SIG_RAW_LE) {
+        copp__reverse(be, p, 256);          /* P as a little-endian integer */
+    } else {
+        /* CryptoAPI: the app reverses the 40 bytes, CryptEncrypt pads them
+         * (PKCS #1 v1.5 type 2, libtomcrypt's encoder with the system PRNG). */
+        uint8_t rev[COPP_START_SEQUENCE_BYTES];
+        unsigned long outlen = 256;
+        int prng = register_prng(&sprng_desc);
+        copp__reverse(rev, p, sizeof rev);
+        if (prng < 0 || pkcs_1_v1_5_encode(rev, sizeof rev, LTC_PKCS_1_EME, 2048, NULL, prng, be, &outlen) != CRYPT_OK ||
+            outlen != 256) {
+            copp__wipe(rev, sizeof rev);
+            goto done;
+        }
+        copp__wipe(rev, sizeof rev);
+    }
+    if (mp_from_ubin(&mm, be, 256) != MP_OKAY || mp_exptmod(&mm, &me, &mn, &mm) != MP_OKAY ||
+        copp__mp_to_be(&mm, be, 256) != 0)
+        goto done;
+    copp__reverse(sig, be, 256);            /* ciphertext little-endian, as CryptoAPI writes it */
+    hr = COPP_S_OK;
+done:
+    copp__wipe(p, sizeof p);
+    copp__wipe(be, sizeof be);
+    copp__mp_wipe_clear(&mn); copp__mp_wipe_clear(&me); copp__mp_wipe_clear(&mm);
+    return hr;
+}
+#endif /* COPP_WITH_LIBTOM */
+#endif /* COPP_WITH_APP */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* COPP_IMPLEMENTATION_DONE */
+#endif /* COPP_IMPLEMENTATION */
+
+/*
+   LICENSE: MIT.  Copyright (c) 2026 the copp.h authors.
+   Permission is hereby granted, free of charge, to any person obtaining a copy
+   of this software and associated documentation files (the "Software"), to deal
+   in the Software without restriction, including without limitation the rights
+   to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+   copies of the Software, and to permit persons to whom the Software is
+   furnished to do so, subject to the following conditions: the above copyright
+   notice and this permission notice shall be included in all copies or
+   substantial portions of the Software.
+   THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND.
+*/

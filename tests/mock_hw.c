@@ -1,0 +1,150 @@
+/* mock_hw.c -- recording hardware for the tests: every set_protection and
+ * set_signaling is logged, any op can be made to fail, and the mode check
+ * can refuse levels.  Included by test_main.c (one translation unit). */
+
+#define MOCK_HW_LOG 256
+
+typedef struct mock_hw {
+    uint32_t types;             /* COPP_PROTECTION_TYPE_* the connector supports */
+    uint32_t level[3];          /* what the "hardware" carries, by type index */
+    uint32_t connector, bus, tv_standards, hdcp_flags;
+    uint8_t bksv[5];
+    copp_display_data dd;
+    copp_signaling sig;
+    uint32_t sig_writes;
+    struct { uint32_t type, level; } log[MOCK_HW_LOG];
+    uint32_t nlog;
+    uint32_t calls;             /* every op call counts */
+    uint32_t fail_at;           /* 1-based op call to fail; 0 = never */
+    int32_t fail_hr;            /* HRESULT returned by a failing op */
+    uint32_t too_big_type;      /* check_protection refuses this type ... */
+    uint32_t too_big_from;      /* ... at levels >= this (0 = never) */
+} mock_hw;
+
+static int mock_hw_tidx(uint32_t type)
+{
+    return type == COPP_PROTECTION_TYPE_HDCP ? 0 : type == COPP_PROTECTION_TYPE_ACP ? 1 : 2;
+}
+
+static int mock_hw_fails(mock_hw *m)
+{
+    m->calls++;
+    return m->fail_at != 0 && m->calls == m->fail_at;
+}
+
+static int32_t mock_get_types(void *u, uint32_t *types)
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    *types = m->types;
+    return COPP_S_OK;
+}
+
+static int32_t mock_set_protection(void *u, uint32_t type, uint32_t level)
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    m->level[mock_hw_tidx(type)] = level;
+    if (m->nlog < MOCK_HW_LOG) {
+        m->log[m->nlog].type = type;
+        m->log[m->nlog].level = level;
+    }
+    m->nlog++;
+    return COPP_S_OK;
+}
+
+static int32_t mock_get_protection(void *u, uint32_t type, uint32_t *level)
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    *level = m->level[mock_hw_tidx(type)];
+    return COPP_S_OK;
+}
+
+static int32_t mock_check_protection(void *u, uint32_t type, uint32_t level)
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    if (m->too_big_from && type == m->too_big_type && level >= m->too_big_from) return COPP_DDERR_TOOBIGSIZE;
+    return COPP_S_OK;
+}
+
+static int32_t mock_get_connector(void *u, uint32_t *v)
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    *v = m->connector;
+    return COPP_S_OK;
+}
+
+static int32_t mock_get_bus(void *u, uint32_t *v)
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    *v = m->bus;
+    return COPP_S_OK;
+}
+
+static int32_t mock_get_display(void *u, copp_display_data *dd)
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    *dd = m->dd;
+    return COPP_S_OK;
+}
+
+static int32_t mock_get_hdcp(void *u, uint32_t *flags, uint8_t bksv[5])
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    *flags = m->hdcp_flags;
+    memcpy(bksv, m->bksv, 5);
+    return COPP_S_OK;
+}
+
+static int32_t mock_get_tv(void *u, uint32_t *v)
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    *v = m->tv_standards;
+    return COPP_S_OK;
+}
+
+static int32_t mock_set_signaling(void *u, const copp_signaling *sig)
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    m->sig = *sig;
+    m->sig_writes++;
+    return COPP_S_OK;
+}
+
+static const copp_hw_ops mock_hw_ops = {
+    mock_get_types, mock_set_protection, mock_get_protection, mock_check_protection,
+    mock_get_connector, mock_get_bus, mock_get_display, mock_get_hdcp, mock_get_tv, mock_set_signaling
+};
+
+/* Only the two required ops: every optional one is NULL. */
+static const copp_hw_ops mock_hw_ops_minimal = {
+    mock_get_types, mock_set_protection, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+};
+
+/* A DVI connector with HDCP, ACP and CGMS-A, as most tests want it. */
+static void mock_hw_default(mock_hw *m)
+{
+    memset(m, 0, sizeof *m);
+    m->types = COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA;
+    m->connector = COPP_CONNECTOR_TYPE_DVI;
+    m->bus = COPP_BUS_TYPE_PCIEXPRESS;
+    m->tv_standards = COPP_PROTECTION_STANDARD_EIA608B_525 | COPP_PROTECTION_STANDARD_EN300294_625I |
+                      COPP_PROTECTION_STANDARD_CEA805A_TYPEA_525P;
+    m->hdcp_flags = COPP_HDCP_FLAG_REPEATER;
+    m->bksv[0] = 0x11; m->bksv[1] = 0x22; m->bksv[2] = 0x33; m->bksv[3] = 0x44; m->bksv[4] = 0x55;
+    m->dd.DisplayWidth = 720;
+    m->dd.DisplayHeight = 480;
+    m->dd.Format = copp_extended_format(COPP_SAMPLE_FORMAT_FIELD_INTERLEAVED_EVEN_FIRST, 0, 0, 0, 0, 0, 0);
+    m->dd.d3dFormat = 22;
+    m->dd.FreqNumerator = 60000;
+    m->dd.FreqDenominator = 1001;
+    m->fail_hr = COPP_E_FAIL;
+}

@@ -1,0 +1,43 @@
+/* test_main.c -- the one translation unit of the test binary: the library
+ * (COPP_IMPLEMENTATION, with the libtom backend and the app helpers), the
+ * mocks, the fixtures and every suite, so that the same suite also runs under
+ * COPP_STATIC.  Usage: copp_test [suite ...]   (no argument: every suite). */
+#define COPP_IMPLEMENTATION
+#define COPP_WITH_LIBTOM
+#define COPP_WITH_APP
+#include "../copp.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "mock_hw.c"
+#include "mock_crypto.c"
+#include "support.c"
+#include "test_fsm.c"
+#include "test_vectors.c"
+
+typedef struct suite { const char *name; const struct CMUnitTest *tests; size_t n; } suite;
+#define SUITE(name, arr) { name, arr, sizeof arr / sizeof arr[0] }
+
+int main(int argc, char **argv)
+{
+    static const suite suites[] = {
+        SUITE("fsm", fsm_tests),
+        SUITE("vectors", vector_tests),
+    };
+    size_t i;
+    int failed = 0, a;
+    for (i = 0; i < sizeof suites / sizeof suites[0]; i++) {
+        int want = argc < 2;
+        for (a = 1; a < argc; a++) want |= strcmp(argv[a], suites[i].name) == 0;
+        if (want) failed += _cmocka_run_group_tests(suites[i].name, suites[i].tests, suites[i].n, NULL, NULL);
+    }
+    return failed ? 1 : 0;
+}
