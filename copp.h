@@ -76,7 +76,11 @@
 
 #ifndef COPP_API
 #ifdef COPP_STATIC
+#if defined(__GNUC__) || defined(__clang__)
+#define COPP_API static __attribute__((unused)) /* a TU need not call every function */
+#else
 #define COPP_API static
+#endif
 #else
 #define COPP_API extern
 #endif

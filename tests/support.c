@@ -199,13 +199,14 @@ typedef struct world {
 
 static const char w_cert[] = "<CertificateCollection Version=\"2.0\"/>";
 
-/* ops NULL: the full mock table. */
-static world *world_new(int real, const copp_hw_ops *ops)
+/* ops NULL: the full mock table; types: the connector's protection types. */
+static world *world_new_ex(int real, const copp_hw_ops *ops, uint32_t types)
 {
     world *w = (world *)calloc(1, sizeof *w);
     copp_connector_desc d;
     assert_non_null(w);
     mock_hw_default(&w->hw);
+    w->hw.types = types;
     mock_crypto_default(&w->mc);
     w->real = real;
     if (real) {
@@ -226,6 +227,11 @@ static world *world_new(int real, const copp_hw_ops *ops)
     d.certificate_len = (uint32_t)strlen(w_cert);
     assert_int_equal(copp_connector_init(&w->conn, &d), COPP_S_OK);
     return w;
+}
+
+static world *world_new(int real, const copp_hw_ops *ops)
+{
+    return world_new_ex(real, ops, COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA);
 }
 
 static void world_free(world *w)

@@ -22,6 +22,10 @@
 #include "support.c"
 #include "test_fsm.c"
 #include "test_vectors.c"
+#include "test_command.c"
+#include "test_status.c"
+#include "test_refcount.c"
+#include "test_signature.c"
 
 typedef struct suite { const char *name; const struct CMUnitTest *tests; size_t n; } suite;
 #define SUITE(name, arr) { name, arr, sizeof arr / sizeof arr[0] }
@@ -31,6 +35,10 @@ int main(int argc, char **argv)
     static const suite suites[] = {
         SUITE("fsm", fsm_tests),
         SUITE("vectors", vector_tests),
+        SUITE("command", command_tests),
+        SUITE("status", status_tests),
+        SUITE("refcount", refcount_tests),
+        SUITE("signature", signature_tests),
     };
     size_t i;
     int failed = 0, a;
