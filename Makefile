@@ -1,6 +1,6 @@
 # copp.h -- build, test and demo.  See README.md.
 #   make demo            simulated GPU, two applications on one connector
-#   make test            compile checks + every cmocka suite in every config
+#   make test            compile checks + every cmocka suite in every config + the demo
 #   make compile-check   the header alone as C99 / C++11 with gcc and clang
 #   make clean
 
@@ -42,11 +42,14 @@ $(BUILD)/copp_demo: copp_hw_example.c copp.h | deps $(BUILD)
 demo: $(BUILD)/copp_demo
 	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der
 
-test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS))
+test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_demo
 	@set -e; for c in $(CONFIGS); do \
 	  echo "== suite, config $$c"; \
 	  $(BUILD)/copp_test-$$c; \
 	done
+	@echo "== demo"
+	@$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der > $(BUILD)/demo.log || { cat $(BUILD)/demo.log; exit 1; }
+	@tail -n 1 $(BUILD)/demo.log
 	@echo "== all suites passed in every config: $(CONFIGS)"
 
 # The header alone (core, and with the libtom backend + app helpers), as C99
