@@ -45,6 +45,7 @@
        COPP_ASSERT(x)        programmer-error checks (default assert(), no-op under NO_STDLIB)
        COPP_MEMCPY/MEMSET    define both or neither (e.g. RtlCopyMemory/RtlFillMemory)
        COPP_MAX_SESSIONS     sessions per connector (default 16)
+       COPP_MAX_VP_KEYS      live video-port copy-protection keys per connector (default 16)
        COPP_MAC_CTX_BYTES    bytes of keyed-MAC state per session (default 4864,
                              enough for libtomcrypt's omac_state)
        COPP_NO_STRINGS       copp_reason_str()/copp_result_str() return ""
@@ -91,6 +92,13 @@
 #endif
 #if COPP_MAX_SESSIONS < 1
 #error "COPP_MAX_SESSIONS must be at least 1"
+#endif
+
+#ifndef COPP_MAX_VP_KEYS
+#define COPP_MAX_VP_KEYS 16
+#endif
+#if COPP_MAX_VP_KEYS < 1
+#error "COPP_MAX_VP_KEYS must be at least 1"
 #endif
 
 #ifndef COPP_MAC_CTX_BYTES
@@ -141,7 +149,10 @@ extern "C" {
     X(NOT_SUPPORTED,      16, COPP_E_INVALIDARG,     "the connector does not support this request") \
     X(MODE_TOO_BIG,       17, COPP_DDERR_TOOBIGSIZE, "the current display mode cannot carry this protection") \
     X(HW_FAILED,          18, COPP_E_FAIL,           "hardware callback failed") \
-    X(CRYPTO_FAILED,      19, COPP_E_FAIL,           "crypto backend failed")
+    X(CRYPTO_FAILED,      19, COPP_E_FAIL,           "crypto backend failed") \
+    X(BAD_VIDEOPARAMETERS,20, COPP_E_INVALIDARG,     "VIDEOPARAMETERS: wrong Guid, dwCommand or dwCPCommand") \
+    X(BAD_KEY,            21, COPP_E_INVALIDARG,     "VIDEOPARAMETERS: dwCPKey is not a live copy-protection key") \
+    X(NO_KEY_SLOT,        22, COPP_E_OUTOFMEMORY,    "connector already holds COPP_MAX_VP_KEYS live keys")
 
 enum {
 #define COPP__X(name, value, hr, text) COPP_REASON_##name = value,
@@ -343,6 +354,57 @@ enum {
 #define COPP_CALL_QUERY_STATUS          6u
 #define COPP_CALL_CLOSE                 7u
 #define COPP_CALL_EVENT                 8u
+#define COPP_CALL_VIDEO_PARAMETERS      9u
+#define COPP_CALL_RESYNC                10u
+
+/* Video-port copy protection: IOCTL_VIDEO_HANDLE_VIDEOPARAMETERS (spec 13). */
+#define COPP_IOCTL_VIDEO_HANDLE_VIDEOPARAMETERS 0x00230020u
+#define COPP_VIDEOPARAMETERS_BYTES 356u
+#define COPP_GUID_VIDEOPARAMETERS \
+    {0x61,0x20,0xC6,0x02,0x97,0x10,0xD1,0x11,0x92,0x0F,0x00,0xA0,0x24,0xDF,0x15,0x6E}
+#define COPP_VP_COMMAND_GET        1u
+#define COPP_VP_COMMAND_SET        2u
+#define COPP_VP_FLAGS_TV_MODE      0x0001u
+#define COPP_VP_FLAGS_TV_STANDARD  0x0002u
+#define COPP_VP_FLAGS_FLICKER      0x0004u
+#define COPP_VP_FLAGS_OVERSCAN     0x0008u
+#define COPP_VP_FLAGS_MAX_UNSCALED 0x0010u
+#define COPP_VP_FLAGS_POSITION     0x0020u
+#define COPP_VP_FLAGS_BRIGHTNESS   0x0040u
+#define COPP_VP_FLAGS_CONTRAST     0x0080u
+#define COPP_VP_FLAGS_COPYPROTECT  0x0100u /* the prose's "VP_FLAGS_PROTECTED" (A17) */
+#define COPP_VP_MODE_WIN_GRAPHICS  0x0001u
+#define COPP_VP_MODE_TV_PLAYBACK   0x0002u
+#define COPP_VP_TV_STANDARD_NTSC_M   0x0001u
+#define COPP_VP_TV_STANDARD_NTSC_M_J 0x0002u
+#define COPP_VP_TV_STANDARD_PAL_B    0x0004u
+#define COPP_VP_TV_STANDARD_PAL_D    0x0008u
+#define COPP_VP_TV_STANDARD_PAL_H    0x0010u
+#define COPP_VP_TV_STANDARD_PAL_I    0x0020u
+#define COPP_VP_TV_STANDARD_PAL_M    0x0040u
+#define COPP_VP_TV_STANDARD_PAL_N    0x0080u
+#define COPP_VP_TV_STANDARD_SECAM_B  0x0100u
+#define COPP_VP_TV_STANDARD_SECAM_D  0x0200u
+#define COPP_VP_TV_STANDARD_SECAM_G  0x0400u
+#define COPP_VP_TV_STANDARD_SECAM_H  0x0800u
+#define COPP_VP_TV_STANDARD_SECAM_K  0x1000u
+#define COPP_VP_TV_STANDARD_SECAM_K1 0x2000u
+#define COPP_VP_TV_STANDARD_SECAM_L  0x4000u
+#define COPP_VP_TV_STANDARD_WIN_VGA  0x8000u
+#define COPP_VP_TV_STANDARD_NTSC_433 0x00010000u
+#define COPP_VP_TV_STANDARD_PAL_G    0x00020000u
+#define COPP_VP_TV_STANDARD_PAL_60   0x00040000u
+#define COPP_VP_TV_STANDARD_SECAM_L1 0x00080000u
+#define COPP_VP_CP_TYPE_APS_TRIGGER  0x0001u
+#define COPP_VP_CP_TYPE_MACROVISION  0x0002u
+#define COPP_VP_CP_CMD_ACTIVATE      0x0001u
+#define COPP_VP_CP_CMD_DEACTIVATE    0x0002u
+#define COPP_VP_CP_CMD_CHANGE        0x0004u
+/* Win32 status codes the video-port call returns (the VRP's status). */
+#define COPP_NO_ERROR                  0u
+#define COPP_ERROR_NOT_ENOUGH_MEMORY   8u   /* every key slot is live */
+#define COPP_ERROR_GEN_FAILURE         31u  /* a hardware or RNG callback failed */
+#define COPP_ERROR_INVALID_PARAMETER   87u  /* wrong Guid, command, or key */
 
 /* >>backends --------------------------------------------------------------- */
 
@@ -362,6 +424,33 @@ typedef struct copp_signaling {
     uint32_t AspectRatioValidMask[3];     /* bits of AspectRatioData[i] ever set by a command */
     uint32_t AspectRatioData[3];          /* [0]: EN 300 294 value, [1],[2]: standard-specific */
 } copp_signaling;
+
+/* VIDEOPARAMETERS (spec 13.2), decoded; the Guid (bytes 0..15) is checked by
+ * copp and not repeated here.  Wire offsets in comments. */
+typedef struct copp_videoparameters {
+    uint32_t dwOffset;              /* 16, reserved */
+    uint32_t dwCommand;             /* 20, COPP_VP_COMMAND_GET / _SET */
+    uint32_t dwFlags;               /* 24, COPP_VP_FLAGS_*: which members are valid */
+    uint32_t dwMode;                /* 28 */
+    uint32_t dwTVStandard;          /* 32 */
+    uint32_t dwAvailableModes;      /* 36 */
+    uint32_t dwAvailableTVStandard; /* 40 */
+    uint32_t dwFlickerFilter;       /* 44, tenths of a percent */
+    uint32_t dwOverScanX;           /* 48, tenths of a percent */
+    uint32_t dwOverScanY;           /* 52 */
+    uint32_t dwMaxUnscaledX;        /* 56 */
+    uint32_t dwMaxUnscaledY;        /* 60 */
+    uint32_t dwPositionX;           /* 64, pixels */
+    uint32_t dwPositionY;           /* 68, scan lines */
+    uint32_t dwBrightness;          /* 72, percent */
+    uint32_t dwContrast;            /* 76, percent */
+    uint32_t dwCPType;              /* 80, COPP_VP_CP_TYPE_* */
+    uint32_t dwCPCommand;           /* 84, COPP_VP_CP_CMD_* */
+    uint32_t dwCPStandard;          /* 88, TV standards with copy protection */
+    uint32_t dwCPKey;               /* 92, returned by ACTIVATE */
+    uint32_t bCP_APSTriggerBits;    /* 96, bits 0..1: APS trigger = ACP level (A18) */
+    uint8_t  bOEMCopyProtection[256]; /* 100 */
+} copp_videoparameters;
 
 /* Hardware operations, written in protocol terms; the driver's
  * implementation does the register access (see copp_hw_example.c).
@@ -398,6 +487,15 @@ typedef struct copp_hw_ops {
     /* Optional.  Drive the new signaling state (called when it changes).
      * NULL: the state is only kept and reported. */
     int32_t (*set_signaling)(void *user, const copp_signaling *sig);
+    /* Optional.  VIDEOPARAMETERS GET: set dwFlags bits for the TV features the
+     * output has and fill their members (and dwCPStandard); copp adds the
+     * copy-protection flag and dwCPType itself.  NULL: no TV output
+     * (dwFlags 0, standard WIN_VGA). */
+    int32_t (*vp_get)(void *user, copp_videoparameters *vp);
+    /* Optional.  VIDEOPARAMETERS SET: apply the members whose flags are set,
+     * other than copy protection (copp handles that).  NULL: a SET of any
+     * other member is refused. */
+    int32_t (*vp_set)(void *user, const copp_videoparameters *vp);
 } copp_hw_ops;
 
 /* Keyed MAC state, one per session; its layout belongs to the crypto backend. */
@@ -442,6 +540,7 @@ typedef struct copp_trace {
     int32_t  result;                    /* the HRESULT returned */
     uint32_t reason;                    /* COPP_REASON_* */
     uint32_t state_before, state_after; /* COPP_STATE_* */
+    uint32_t flags;                     /* COPP_CALL_EVENT / RESYNC: COPP_STATUS_* raised */
 } copp_trace;
 
 /* Everything a connector needs; copied by copp_connector_init. */
@@ -485,6 +584,8 @@ typedef struct copp_connector {
     copp_signaling signaling;                    /* current SetSignaling state */
     uint32_t nsessions;
     copp_session *sessions[COPP_MAX_SESSIONS];
+    struct { uint32_t key, level; } vp_keys[COPP_MAX_VP_KEYS]; /* live video-port keys (spec 13.3) */
+    uint32_t nvp_keys;
 } copp_connector;
 
 /* >>api -------------------------------------------------------------------- */
@@ -582,6 +683,46 @@ COPP_API int32_t copp_close(copp_session *s);
  * of its next successful status reply.  Events before a reply coalesce. */
 COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags);
 
+/* copp_handle_videoparameters -- IOCTL_VIDEO_HANDLE_VIDEOPARAMETERS (spec 13, 12.4).
+ *   in   356-byte VIDEOPARAMETERS as received (little-endian); the Guid
+ *        {02C62061-1097-11D1-920F-00A024DF156E} is checked first.
+ *   out  356 bytes, written only on success: the structure with GET's
+ *        answers or ACTIVATE's dwCPKey.  May alias in.
+ * GET: the hardware's TV capabilities (vp_get) plus, when the connector has
+ * ACP, COPP_VP_FLAGS_COPYPROTECT and dwCPType = APS trigger.
+ * SET with COPP_VP_FLAGS_COPYPROTECT ("multiple session copy protection"):
+ *   ACTIVATE    a new key (non-zero, unlike any live key, from randombytes)
+ *               in dwCPKey; the key holds ACP at level bCP_APSTriggerBits & 3.
+ *   CHANGE      a live key's level becomes bCP_APSTriggerBits & 3 (0 = off).
+ *   DEACTIVATE  a live key is released.
+ * Each live key is one more contributor to the connector's ACP level, ranked
+ * like COPP sessions' levels, so this path never lowers what a COPP session
+ * needs and the COPP global-level query reports what it raised.  ACTIVATE
+ * and CHANGE are undone if the hardware write fails; DEACTIVATE releases the
+ * key even then (fail closed: the level stays, sessions hear LinkLost).  Other
+ * flagged members go to vp_set.  A connector without ACP answers a
+ * copy-protection SET with COPP_NO_ERROR and does nothing (spec 13.3).
+ * Returns a Win32 status: COPP_NO_ERROR; COPP_ERROR_INVALID_PARAMETER (NULL,
+ * uninitialized connector, wrong Guid, dwCommand or dwCPCommand, unknown key,
+ * a SET of TV members without vp_set); COPP_ERROR_NOT_ENOUGH_MEMORY (all
+ * COPP_MAX_VP_KEYS keys live); COPP_ERROR_GEN_FAILURE (a hardware or RNG
+ * callback failed).  Nothing changes on failure. */
+COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356]);
+
+/* copp_connector_resync -- after hot-plug, mode change or resume.
+ *   copp_status_flags  COPP_STATUS_* to raise to every session (the caller
+ *                      knows whether the link was lost or the mode changed).
+ * For each supported type: reads the hardware (get_protection, when given);
+ * writes the derived level only where the hardware differs (every type when
+ * get_protection is NULL, since nothing can be read); when check_protection
+ * says the new mode cannot carry a level sessions hold, or a write fails,
+ * leaves that type and raises COPP_STATUS_LINK_LOST.  Signaling state is not
+ * re-sent (no op reads it back); the driver restores it if it was lost.
+ * Returns COPP_S_OK when every type now carries its derived level; otherwise
+ * the first failing callback's HRESULT (the other types are still handled);
+ * COPP_E_POINTER (NULL); COPP_E_UNEXPECTED (connector not initialized). */
+COPP_API int32_t copp_connector_resync(copp_connector *c, uint32_t copp_status_flags);
+
 /* Accessors.  A NULL argument yields COPP_STATE_CLOSED / 0 / COPP_LEVEL_NOT_AVAILABLE. */
 COPP_API uint32_t copp_session_state(const copp_session *s);        /* COPP_STATE_* */
 COPP_API uint32_t copp_session_last_reason(const copp_session *s);  /* COPP_REASON_* */
@@ -592,6 +733,8 @@ COPP_API uint32_t copp_session_local_level(const copp_session *s, uint32_t prot_
 COPP_API uint32_t copp_connector_level(const copp_connector *c, uint32_t prot_type);
 /* Number of sessions bound to c. */
 COPP_API uint32_t copp_connector_session_count(const copp_connector *c);
+/* Number of live video-port copy-protection keys on c. */
+COPP_API uint32_t copp_connector_vp_key_count(const copp_connector *c);
 /* Constant text of a reason / the HRESULT's name ("E_UNEXPECTED", ...). */
 COPP_API const char *copp_reason_str(uint32_t reason);
 COPP_API const char *copp_result_str(int32_t hr);
@@ -909,6 +1052,7 @@ static int32_t copp__finish(copp_connector *c, copp_session *s, uint32_t call,
         t.reason = why;
         t.state_before = before;
         t.state_after = s ? s->state : COPP_STATE_CLOSED;
+        t.flags = 0;
         c->desc.trace(c->desc.trace_user, &t);
     }
     return hr;
@@ -922,27 +1066,41 @@ static int32_t copp__reject(copp_connector *c, copp_session *s, uint32_t call, u
 
 /* >>protect: the only writer of counts and applied levels (spec 12) -------- */
 
-/* Move one count of type t from level `from` to level `to` and apply the
- * derived level if it changed.  On hardware failure the counts are restored
- * and the failing HRESULT returned. */
-static int32_t copp__move_level(copp_connector *c, int t, uint32_t from, uint32_t to, uint32_t *why)
+#define COPP__NOWHERE 0xFFFFFFFFu  /* a contributor entering or leaving */
+
+/* Move one contributor of type t from level `from` to level `to` (either may
+ * be COPP__NOWHERE: a session opening or closing, a video-port key made or
+ * released) and write the derived level to the hardware if it changed.  The
+ * only code that changes counts[] and applied[] after init.
+ *   A request (release == 0: a command, ACTIVATE, CHANGE) is undone when the
+ *   hardware write fails, and the failing HRESULT returned.
+ *   A release (release == 1: close, DEACTIVATE) stands even then: the
+ *   hardware keeps the level it could not leave, applied[] keeps saying so
+ *   (fail closed), every session on the connector is told LinkLost, and the
+ *   failing HRESULT is returned for the caller's diagnostics. */
+static int32_t copp__shift(copp_connector *c, int t, uint32_t from, uint32_t to, int release)
 {
     uint32_t eff;
-    COPP_ASSERT(c->counts[t][from] > 0);
-    if (c->counts[t][from] == 0) return copp__fail(why, COPP_REASON_BAD_STATE);
-    c->counts[t][from]--;
-    c->counts[t][to]++;
-    eff = copp__derive(c->counts[t], t);
-    if (eff != c->applied[t]) {
-        int32_t r = c->desc.hw->set_protection(c->desc.hw_user, copp__type_bits[t], eff);
-        if (r != COPP_S_OK) {
-            c->counts[t][to]--;
-            c->counts[t][from]++;
-            return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
-        }
-        c->applied[t] = eff;
+    int32_t r;
+    if (from != COPP__NOWHERE) {
+        COPP_ASSERT(c->counts[t][from] > 0);
+        if (c->counts[t][from] > 0) c->counts[t][from]--;
     }
-    return COPP_S_OK;
+    if (to != COPP__NOWHERE) c->counts[t][to]++;
+    eff = copp__derive(c->counts[t], t);
+    if (eff == c->applied[t]) return COPP_S_OK;
+    r = c->desc.hw->set_protection(c->desc.hw_user, copp__type_bits[t], eff);
+    if (r == COPP_S_OK) {
+        c->applied[t] = eff;
+        return COPP_S_OK;
+    }
+    if (release) {
+        copp_connector_event(c, COPP_STATUS_LINK_LOST);
+    } else {
+        if (to != COPP__NOWHERE) c->counts[t][to]--;
+        if (from != COPP__NOWHERE) c->counts[t][from]++;
+    }
+    return r < 0 ? r : COPP_E_FAIL;
 }
 
 /* >>public ----------------------------------------------------------------- */
@@ -1112,8 +1270,8 @@ static int32_t copp__set_protection_level(copp_session *s, const uint8_t *data, 
         if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
     }
     if (level != old) {
-        r = copp__move_level(c, t, old, level, why);
-        if (r != COPP_S_OK) return r;
+        r = copp__shift(c, t, old, level, 0);
+        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
         s->local_level[t] = level;
     }
     return COPP_S_OK;
@@ -1337,21 +1495,12 @@ COPP_API int32_t copp_close(copp_session *s)
         return hr;
     }
     /* Drop this session's share of every type (spec 4.7, 12.3).  Lowering may
-     * fail in hardware: the session goes all the same, the connector keeps
-     * the level it could not leave, and everyone else hears LinkLost. */
-    for (t = 0; t < (int)COPP__TYPES; t++) {
-        uint32_t lvl = s->local_level[t], eff;
-        if (lvl == COPP_LEVEL_NOT_AVAILABLE) continue;
-        COPP_ASSERT(c->counts[t][lvl] > 0);
-        if (c->counts[t][lvl] > 0) c->counts[t][lvl]--;
-        eff = copp__derive(c->counts[t], t);
-        if (eff != c->applied[t]) {
-            if (c->desc.hw->set_protection(c->desc.hw_user, copp__type_bits[t], eff) == COPP_S_OK)
-                c->applied[t] = eff;
-            else
-                lost = 1;
-        }
-    }
+     * fail in hardware: the session goes all the same (copp__shift's release
+     * rule: fail closed, LinkLost to everyone). */
+    for (t = 0; t < (int)COPP__TYPES; t++)
+        if (s->local_level[t] != COPP_LEVEL_NOT_AVAILABLE &&
+            copp__shift(c, t, s->local_level[t], COPP__NOWHERE, 1) != COPP_S_OK)
+            lost = 1;
     for (i = 0; i < c->nsessions; i++) {
         if (c->sessions[i] == s) {
             c->sessions[i] = c->sessions[--c->nsessions];
@@ -1359,7 +1508,6 @@ COPP_API int32_t copp_close(copp_session *s)
             break;
         }
     }
-    if (lost) copp_connector_event(c, COPP_STATUS_LINK_LOST);
     if (before == COPP_STATE_SESSION_ACTIVE && c->desc.crypto->mac_release)
         c->desc.crypto->mac_release(c->desc.crypto_user, &s->mac);
     copp__wipe(s, sizeof *s);   /* key, rGH, everything: the session is CLOSED (0) */
@@ -1379,8 +1527,203 @@ COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags
         t.result = COPP_S_OK;
         t.reason = COPP_REASON_NONE;
         t.state_before = t.state_after = COPP_STATE_CLOSED;
+        t.flags = f;
         c->desc.trace(c->desc.trace_user, &t);
     }
+}
+
+/* >>videoport: VIDEOPARAMETERS and multiple-session copy protection (spec 13) */
+
+static const uint8_t copp__guid_videoparameters[16] = COPP_GUID_VIDEOPARAMETERS;
+
+/* The 21 DWORDs of VIDEOPARAMETERS between the Guid and bOEMCopyProtection. */
+#define COPP__VP_FIELDS(X) \
+    X(dwOffset, 16) X(dwCommand, 20) X(dwFlags, 24) X(dwMode, 28) X(dwTVStandard, 32) \
+    X(dwAvailableModes, 36) X(dwAvailableTVStandard, 40) X(dwFlickerFilter, 44) \
+    X(dwOverScanX, 48) X(dwOverScanY, 52) X(dwMaxUnscaledX, 56) X(dwMaxUnscaledY, 60) \
+    X(dwPositionX, 64) X(dwPositionY, 68) X(dwBrightness, 72) X(dwContrast, 76) \
+    X(dwCPType, 80) X(dwCPCommand, 84) X(dwCPStandard, 88) X(dwCPKey, 92) \
+    X(bCP_APSTriggerBits, 96)
+#define COPP__VP_OEM_OFFSET 100u
+
+static int copp__vp_find(const copp_connector *c, uint32_t key)
+{
+    uint32_t i;
+    if (key == 0) return -1;
+    for (i = 0; i < c->nvp_keys; i++)
+        if (c->vp_keys[i].key == key) return (int)i;
+    return -1;
+}
+
+/* A fresh key: from the RNG hook, never 0, never a live key (A18, spec 13.3). */
+static int32_t copp__vp_new_key(copp_connector *c, uint32_t *key)
+{
+    int tries;
+    for (tries = 0; tries < 8; tries++) {
+        uint8_t b[4];
+        uint32_t k;
+        if (c->desc.crypto->randombytes(c->desc.crypto_user, b, sizeof b) != 0) return COPP_E_FAIL;
+        k = copp__ld32(b);
+        if (k != 0 && copp__vp_find(c, k) < 0) {
+            *key = k;
+            return COPP_S_OK;
+        }
+    }
+    return COPP_E_FAIL;
+}
+
+static int32_t copp__vp_get(copp_connector *c, copp_videoparameters *p, uint32_t *why)
+{
+    const copp_hw_ops *hw = c->desc.hw;
+    p->dwFlags = 0;
+    if (hw->vp_get) {
+        int32_t r = hw->vp_get(c->desc.hw_user, p);
+        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        p->dwFlags &= ~COPP_VP_FLAGS_COPYPROTECT;
+    } else {
+        p->dwTVStandard = p->dwAvailableTVStandard = COPP_VP_TV_STANDARD_WIN_VGA;   /* no TV output */
+    }
+    if (c->protection_types & COPP_PROTECTION_TYPE_ACP) {
+        p->dwFlags |= COPP_VP_FLAGS_COPYPROTECT;
+        p->dwCPType = COPP_VP_CP_TYPE_APS_TRIGGER;
+    }
+    return COPP_S_OK;
+}
+
+static int32_t copp__vp_set(copp_connector *c, copp_videoparameters *p, uint32_t *why)
+{
+    const copp_hw_ops *hw = c->desc.hw;
+    const int acp = 1;   /* type index of ACP */
+    int cp = (p->dwFlags & COPP_VP_FLAGS_COPYPROTECT) && (c->protection_types & COPP_PROTECTION_TYPE_ACP);
+    int slot = -1;
+    uint32_t level = p->bCP_APSTriggerBits & 3u, cmd = p->dwCPCommand;   /* APS trigger bits = ACP level (A18) */
+    int32_t r;
+    /* Validate everything before touching anything. */
+    if ((p->dwFlags & ~COPP_VP_FLAGS_COPYPROTECT) && hw->vp_set == NULL)
+        return copp__fail(why, COPP_REASON_NOT_SUPPORTED);
+    if (cp) {
+        if (cmd == COPP_VP_CP_CMD_DEACTIVATE || cmd == COPP_VP_CP_CMD_CHANGE) {
+            slot = copp__vp_find(c, p->dwCPKey);
+            if (slot < 0) return copp__fail(why, COPP_REASON_BAD_KEY);
+        } else if (cmd == COPP_VP_CP_CMD_ACTIVATE) {
+            if (c->nvp_keys >= COPP_MAX_VP_KEYS) return copp__fail(why, COPP_REASON_NO_KEY_SLOT);
+        } else {
+            return copp__fail(why, COPP_REASON_BAD_VIDEOPARAMETERS);
+        }
+    }
+    if (p->dwFlags & ~COPP_VP_FLAGS_COPYPROTECT) {
+        r = hw->vp_set(c->desc.hw_user, p);
+        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+    }
+    if (!cp) return COPP_S_OK;
+    if (cmd == COPP_VP_CP_CMD_ACTIVATE) {
+        uint32_t key = 0;
+        if (copp__vp_new_key(c, &key) != COPP_S_OK) return copp__fail(why, COPP_REASON_CRYPTO_FAILED);
+        r = copp__shift(c, acp, COPP__NOWHERE, level, 0);
+        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        c->vp_keys[c->nvp_keys].key = key;
+        c->vp_keys[c->nvp_keys].level = level;
+        c->nvp_keys++;
+        p->dwCPKey = key;
+    } else if (cmd == COPP_VP_CP_CMD_CHANGE) {
+        r = copp__shift(c, acp, c->vp_keys[slot].level, level, 0);
+        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        c->vp_keys[slot].level = level;
+    } else {
+        /* released even if lowering fails (fail closed, LinkLost raised) */
+        if (copp__shift(c, acp, c->vp_keys[slot].level, COPP__NOWHERE, 1) != COPP_S_OK)
+            *why = COPP_REASON_HW_FAILED;
+        c->vp_keys[slot] = c->vp_keys[--c->nvp_keys];
+        c->vp_keys[c->nvp_keys].key = 0;
+        c->vp_keys[c->nvp_keys].level = 0;
+    }
+    return COPP_S_OK;
+}
+
+COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356])
+{
+    copp_videoparameters p;
+    uint32_t why = COPP_REASON_NONE;
+    int32_t hr;
+    if (c == NULL || c->initialized != COPP__MAGIC || in == NULL || out == NULL) return COPP_ERROR_INVALID_PARAMETER;
+    if (!copp__guid_eq(in, copp__guid_videoparameters)) {   /* checked first (spec 13.2) */
+        hr = copp__fail(&why, COPP_REASON_BAD_VIDEOPARAMETERS);
+    } else {
+#define COPP__X(f, off) p.f = copp__ld32(in + off);
+        COPP__VP_FIELDS(COPP__X)
+#undef COPP__X
+        COPP_MEMCPY(p.bOEMCopyProtection, in + COPP__VP_OEM_OFFSET, sizeof p.bOEMCopyProtection);
+        if (p.dwCommand == COPP_VP_COMMAND_GET) hr = copp__vp_get(c, &p, &why);
+        else if (p.dwCommand == COPP_VP_COMMAND_SET) hr = copp__vp_set(c, &p, &why);
+        else hr = copp__fail(&why, COPP_REASON_BAD_VIDEOPARAMETERS);
+    }
+    if (hr == COPP_S_OK) {
+        COPP_MEMCPY(out, copp__guid_videoparameters, COPP_GUID_BYTES);
+#define COPP__X(f, off) copp__st32(out + off, p.f);
+        COPP__VP_FIELDS(COPP__X)
+#undef COPP__X
+        COPP_MEMCPY(out + COPP__VP_OEM_OFFSET, p.bOEMCopyProtection, sizeof p.bOEMCopyProtection);
+    }
+    copp__finish(c, NULL, COPP_CALL_VIDEO_PARAMETERS, COPP_STATE_CLOSED, hr, why);
+    if (hr == COPP_S_OK) return COPP_NO_ERROR;
+    if (hr == COPP_E_OUTOFMEMORY && why == COPP_REASON_NO_KEY_SLOT) return COPP_ERROR_NOT_ENOUGH_MEMORY;
+    if (why == COPP_REASON_HW_FAILED || why == COPP_REASON_CRYPTO_FAILED) return COPP_ERROR_GEN_FAILURE;
+    return COPP_ERROR_INVALID_PARAMETER;
+}
+
+/* >>resync ----------------------------------------------------------------- */
+
+COPP_API int32_t copp_connector_resync(copp_connector *c, uint32_t copp_status_flags)
+{
+    const copp_hw_ops *hw;
+    int32_t first = COPP_S_OK, r;
+    uint32_t flags = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
+    int t;
+    if (c == NULL) return COPP_E_POINTER;
+    if (c->initialized != COPP__MAGIC) return COPP_E_UNEXPECTED;
+    hw = c->desc.hw;
+    for (t = 0; t < (int)COPP__TYPES; t++) {
+        uint32_t type = copp__type_bits[t], eff, actual = 0;
+        int known = 0;
+        if (!(c->protection_types & type)) continue;
+        eff = copp__derive(c->counts[t], t);
+        if (hw->get_protection) {
+            r = hw->get_protection(c->desc.hw_user, type, &actual);
+            if (r == COPP_S_OK) known = 1;
+            else if (first == COPP_S_OK) first = r < 0 ? r : COPP_E_FAIL;
+        }
+        if (known && actual == eff) {   /* idempotent: no write where the hardware matches */
+            c->applied[t] = eff;
+            continue;
+        }
+        r = (eff != 0 && hw->check_protection) ? hw->check_protection(c->desc.hw_user, type, eff) : COPP_S_OK;
+        if (r == COPP_S_OK) r = hw->set_protection(c->desc.hw_user, type, eff);
+        if (r == COPP_S_OK) {
+            c->applied[t] = eff;
+        } else {
+            /* the mode cannot carry it, or the write failed: sessions must know */
+            flags |= COPP_STATUS_LINK_LOST;
+            if (known) c->applied[t] = actual;
+            if (first == COPP_S_OK) first = r < 0 ? r : COPP_E_FAIL;
+        }
+    }
+    if (flags) copp_connector_event(c, flags);
+    if (c->desc.trace) {
+        copp_trace tr;
+        tr.call = COPP_CALL_RESYNC;
+        tr.session = NULL;
+        tr.result = first;
+        tr.reason = first == COPP_S_OK ? COPP_REASON_NONE : COPP_REASON_HW_FAILED;
+        tr.state_before = tr.state_after = COPP_STATE_CLOSED;
+        tr.flags = flags;
+        c->desc.trace(c->desc.trace_user, &tr);
+    }
+    return first;
+}
+
+COPP_API uint32_t copp_connector_vp_key_count(const copp_connector *c)
+{
+    return (c && c->initialized == COPP__MAGIC) ? c->nvp_keys : 0u;
 }
 
 COPP_API uint32_t copp_session_state(const copp_session *s) { return s ? s->state : COPP_STATE_CLOSED; }

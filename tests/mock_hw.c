@@ -19,6 +19,8 @@ typedef struct mock_hw {
     int32_t fail_hr;            /* HRESULT returned by a failing op */
     uint32_t too_big_type;      /* check_protection refuses this type ... */
     uint32_t too_big_from;      /* ... at levels >= this (0 = never) */
+    copp_videoparameters vp;    /* TV state behind VIDEOPARAMETERS (vp_get/vp_set) */
+    uint32_t vp_sets;
 } mock_hw;
 
 static int mock_hw_tidx(uint32_t type)
@@ -119,14 +121,44 @@ static int32_t mock_set_signaling(void *u, const copp_signaling *sig)
     return COPP_S_OK;
 }
 
+/* A TV encoder: mode, standard, flicker filter; copy protection on NTSC-M. */
+static int32_t mock_vp_get(void *u, copp_videoparameters *vp)
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    vp->dwFlags = COPP_VP_FLAGS_TV_MODE | COPP_VP_FLAGS_TV_STANDARD | COPP_VP_FLAGS_FLICKER |
+                  COPP_VP_FLAGS_MAX_UNSCALED | COPP_VP_FLAGS_COPYPROTECT;  /* copp decides CP itself */
+    vp->dwMode = m->vp.dwMode;
+    vp->dwAvailableModes = COPP_VP_MODE_WIN_GRAPHICS | COPP_VP_MODE_TV_PLAYBACK;
+    vp->dwTVStandard = m->vp.dwTVStandard;
+    vp->dwAvailableTVStandard = COPP_VP_TV_STANDARD_NTSC_M | COPP_VP_TV_STANDARD_PAL_B;
+    vp->dwFlickerFilter = m->vp.dwFlickerFilter;
+    vp->dwMaxUnscaledX = 720;
+    vp->dwMaxUnscaledY = 480;
+    vp->dwCPStandard = COPP_VP_TV_STANDARD_NTSC_M;
+    return COPP_S_OK;
+}
+
+static int32_t mock_vp_set(void *u, const copp_videoparameters *vp)
+{
+    mock_hw *m = (mock_hw *)u;
+    if (mock_hw_fails(m)) return m->fail_hr;
+    if (vp->dwFlags & COPP_VP_FLAGS_TV_MODE) m->vp.dwMode = vp->dwMode;
+    if (vp->dwFlags & COPP_VP_FLAGS_TV_STANDARD) m->vp.dwTVStandard = vp->dwTVStandard;
+    if (vp->dwFlags & COPP_VP_FLAGS_FLICKER) m->vp.dwFlickerFilter = vp->dwFlickerFilter;
+    m->vp_sets++;
+    return COPP_S_OK;
+}
+
 static const copp_hw_ops mock_hw_ops = {
     mock_get_types, mock_set_protection, mock_get_protection, mock_check_protection,
-    mock_get_connector, mock_get_bus, mock_get_display, mock_get_hdcp, mock_get_tv, mock_set_signaling
+    mock_get_connector, mock_get_bus, mock_get_display, mock_get_hdcp, mock_get_tv, mock_set_signaling,
+    mock_vp_get, mock_vp_set
 };
 
 /* Only the two required ops: every optional one is NULL. */
 static const copp_hw_ops mock_hw_ops_minimal = {
-    mock_get_types, mock_set_protection, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    mock_get_types, mock_set_protection, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 };
 
 /* A DVI connector with HDCP, ACP and CGMS-A, as most tests want it. */

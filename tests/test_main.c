@@ -26,6 +26,8 @@
 #include "test_status.c"
 #include "test_refcount.c"
 #include "test_signature.c"
+#include "test_videoport.c"
+#include "test_faults.c"
 
 typedef struct suite { const char *name; const struct CMUnitTest *tests; size_t n; } suite;
 #define SUITE(name, arr) { name, arr, sizeof arr / sizeof arr[0] }
@@ -39,6 +41,8 @@ int main(int argc, char **argv)
         SUITE("status", status_tests),
         SUITE("refcount", refcount_tests),
         SUITE("signature", signature_tests),
+        SUITE("videoport", videoport_tests),
+        SUITE("faults", fault_tests),
     };
     size_t i;
     int failed = 0, a;
