@@ -11,7 +11,7 @@ CC      ?= cc
 LIBS      := -ltomcrypt -ltommath
 TEST_LIBS := $(LIBS) -lcmocka -ljansson
 WARN      := -Wall -Wextra -Wshadow -Werror
-STRICT    := -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror
+STRICT    := -O2 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wframe-larger-than=512 -Werror
 
 # The suite runs once per configuration (jsmn-style).
 CONFIGS      := default static nostdlib small
@@ -53,7 +53,8 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@echo "== all suites passed in every config: $(CONFIGS)"
 
 # The header alone (core, and with the libtom backend + app helpers), as C99
-# and C++11, with gcc and clang, at the strict warning level.
+# and C++11, with gcc and clang, at the strict warning level; no stack frame
+# over 512 bytes (-Wframe-larger-than at -O2).
 compile-check: | deps $(BUILD)
 	@set -e; \
 	printf '#define COPP_IMPLEMENTATION\n#include "copp.h"\n' > $(BUILD)/cc_core.c; \

@@ -449,7 +449,8 @@ typedef struct copp_videoparameters {
     uint32_t dwCPStandard;          /* 88, TV standards with copy protection */
     uint32_t dwCPKey;               /* 92, returned by ACTIVATE */
     uint32_t bCP_APSTriggerBits;    /* 96, bits 0..1: APS trigger = ACP level (A18) */
-    uint8_t  bOEMCopyProtection[256]; /* 100 */
+    const uint8_t *bOEMCopyProtection; /* 100: the request's 256 OEM bytes, read-only;
+                                          copp returns them unchanged */
 } copp_videoparameters;
 
 /* Hardware operations, written in protocol terms; the driver's
@@ -767,7 +768,9 @@ typedef struct copp_rsa_private_key {
 
 /* State of the libtom backend: pass its address as crypto_user.  One per
  * connector (its MAC scratch is used by every session of that connector).
- * libtommath allocates its digits from the C heap; copp itself does not. */
+ * libtommath allocates its digits from the C heap and its mp_exptmod keeps a
+ * window table of about 6 KB on the stack; copp itself does neither.  A
+ * kernel driver plugs in its own crypto. */
 typedef struct copp_libtom {
     mp_int n, e, p, q, dp, dq, qinv;
     int (*randombytes)(void *user, uint8_t *buf, size_t len); /* blinding + rGH */
@@ -1652,7 +1655,7 @@ COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t i
 #define COPP__X(f, off) p.f = copp__ld32(in + off);
         COPP__VP_FIELDS(COPP__X)
 #undef COPP__X
-        COPP_MEMCPY(p.bOEMCopyProtection, in + COPP__VP_OEM_OFFSET, sizeof p.bOEMCopyProtection);
+        p.bOEMCopyProtection = in + COPP__VP_OEM_OFFSET;
         if (p.dwCommand == COPP_VP_COMMAND_GET) hr = copp__vp_get(c, &p, &why);
         else if (p.dwCommand == COPP_VP_COMMAND_SET) hr = copp__vp_set(c, &p, &why);
         else hr = copp__fail(&why, COPP_REASON_BAD_VIDEOPARAMETERS);
@@ -1662,7 +1665,7 @@ COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t i
 #define COPP__X(f, off) copp__st32(out + off, p.f);
         COPP__VP_FIELDS(COPP__X)
 #undef COPP__X
-        COPP_MEMCPY(out + COPP__VP_OEM_OFFSET, p.bOEMCopyProtection, sizeof p.bOEMCopyProtection);
+        if (out != in) COPP_MEMCPY(out + COPP__VP_OEM_OFFSET, in + COPP__VP_OEM_OFFSET, 256);
     }
     copp__finish(c, NULL, COPP_CALL_VIDEO_PARAMETERS, COPP_STATE_CLOSED, hr, why);
     if (hr == COPP_S_OK) return COPP_NO_ERROR;
@@ -1875,26 +1878,44 @@ COPP_API void copp_libtom_free(copp_libtom *k)
     copp__wipe(&k->work, sizeof k->work);
 }
 
-/* RSADP with CRT and blinding: m = c^d mod n, with c = (c0 * r^e) and the
- * result multiplied by r^-1; the result is checked with m^e == c0 against
- * CRT faults.  Raw, no padding (spec 10.3: COPP is not OAEP). */
-static int32_t copp__libtom_rsa(void *user, const uint8_t sig[256], uint8_t out[256], size_t *out_len)
+static void copp__reverse_inplace(uint8_t *b, size_t n)
 {
-    copp_libtom *k = (copp_libtom *)user;
-    uint8_t be[256];
+    size_t i;
+    for (i = 0; i < n / 2; i++) {
+        uint8_t t = b[i];
+        b[i] = b[n - 1 - i];
+        b[n - 1 - i] = t;
+    }
+}
+
+/* RSADP with CRT and blinding, in place on 256 big-endian bytes: m = c^d mod n,
+ * computed as (c r^e)^d r^-1 with r from the RNG hook, and checked with
+ * m^e == c against CRT faults.  Raw, no padding (spec 10.3: COPP is not OAEP).
+ * Returns COPP_S_OK, COPP_E_UNEXPECTED for c >= n, COPP_E_FAIL otherwise. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))   /* keep its frame apart from the caller's buffer */
+#endif
+static int32_t copp__libtom_rsadp(copp_libtom *k, uint8_t buf[256])
+{
+    uint8_t chunk[32];
     mp_int c, r, rinv, m1, m2, h, m;
     int32_t hr = COPP_E_FAIL;
-    int tries;
-    if (k->flags & COPP_LIBTOM_RSA_BIG_ENDIAN) COPP_MEMCPY(be, sig, 256);
-    else copp__reverse(be, sig, 256);   /* CryptoAPI: little-endian integer */
+    int tries, i;
     if (mp_init_multi(&c, &r, &rinv, &m1, &m2, &h, &m, NULL) != MP_OKAY) return COPP_E_OUTOFMEMORY;
-    if (mp_from_ubin(&c, be, 256) != MP_OKAY) goto done;
+    if (mp_from_ubin(&c, buf, 256) != MP_OKAY) goto done;
     if (mp_cmp(&c, &k->n) != MP_LT) { hr = COPP_E_UNEXPECTED; goto done; }
-    /* Blinding factor r in [2, n-1], invertible mod n, from the RNG hook. */
+    /* Blinding factor r in [2, n-1], invertible mod n: 2048 random bits,
+     * read 256 at a time, reduced mod n. */
     for (tries = 0; ; tries++) {
         if (tries == 8) goto done;
-        if (k->randombytes(k->rng_user, be, 256) != 0) goto done;
-        if (mp_from_ubin(&r, be, 256) != MP_OKAY || mp_mod(&r, &k->n, &r) != MP_OKAY) goto done;
+        mp_zero(&r);
+        for (i = 0; i < 8; i++) {
+            if (k->randombytes(k->rng_user, chunk, sizeof chunk) != 0) goto done;
+            if (mp_mul_2d(&r, 256, &r) != MP_OKAY || mp_from_ubin(&h, chunk, sizeof chunk) != MP_OKAY ||
+                mp_add(&r, &h, &r) != MP_OKAY)
+                goto done;
+        }
+        if (mp_mod(&r, &k->n, &r) != MP_OKAY) goto done;
         if (mp_cmp_d(&r, 1) == MP_GT && mp_invmod(&r, &k->n, &rinv) == MP_OKAY) break;
     }
     if (mp_exptmod(&r, &k->e, &k->n, &h) != MP_OKAY || mp_mulmod(&c, &h, &k->n, &m) != MP_OKAY) goto done;
@@ -1905,25 +1926,42 @@ static int32_t copp__libtom_rsa(void *user, const uint8_t sig[256], uint8_t out[
         mp_mulmod(&m, &rinv, &k->n, &m) != MP_OKAY)
         goto done;
     if (mp_exptmod(&m, &k->e, &k->n, &h) != MP_OKAY || mp_cmp(&h, &c) != MP_EQ) goto done;
-    if (copp__mp_to_be(&m, be, 256) != 0) goto done;
-    if (k->flags & COPP_LIBTOM_RSA_PKCS1V15) {
-        unsigned long n40 = 256;
-        int valid = 0;
-        if (pkcs_1_v1_5_decode(be, 256, LTC_PKCS_1_EME, 2048, out, &n40, &valid) != CRYPT_OK || !valid) {
-            hr = COPP_E_UNEXPECTED;
-            goto done;
-        }
-        *out_len = (size_t)n40;
-    } else {
-        copp__reverse(out, be, 256);
-        *out_len = 256;
-    }
+    if (copp__mp_to_be(&m, buf, 256) != 0) goto done;
     hr = COPP_S_OK;
 done:
-    copp__wipe(be, sizeof be);
+    copp__wipe(chunk, sizeof chunk);
     copp__mp_wipe_clear(&c); copp__mp_wipe_clear(&r); copp__mp_wipe_clear(&rinv);
     copp__mp_wipe_clear(&m1); copp__mp_wipe_clear(&m2); copp__mp_wipe_clear(&h);
     copp__mp_wipe_clear(&m);
+    return hr;
+}
+
+/* The backend's rsa_decrypt: byte order and (optional) padding around RSADP;
+ * `out` is the working buffer. */
+static int32_t copp__libtom_rsa(void *user, const uint8_t sig[256], uint8_t out[256], size_t *out_len)
+{
+    copp_libtom *k = (copp_libtom *)user;
+    int32_t hr;
+    if (k->flags & COPP_LIBTOM_RSA_BIG_ENDIAN) COPP_MEMCPY(out, sig, 256);
+    else copp__reverse(out, sig, 256);   /* CryptoAPI: little-endian integer */
+    hr = copp__libtom_rsadp(k, out);
+    if (hr != COPP_S_OK) {
+        copp__wipe(out, 256);
+        return hr;
+    }
+    if (k->flags & COPP_LIBTOM_RSA_PKCS1V15) {
+        uint8_t em[256];
+        unsigned long mlen = 256;
+        int valid = 0;
+        COPP_MEMCPY(em, out, 256);
+        if (pkcs_1_v1_5_decode(em, 256, LTC_PKCS_1_EME, 2048, out, &mlen, &valid) != CRYPT_OK || !valid)
+            hr = COPP_E_UNEXPECTED;
+        copp__wipe(em, sizeof em);
+        *out_len = (size_t)mlen;
+    } else {
+        copp__reverse_inplace(out, 256);   /* plaintext as little-endian bytes */
+        *out_len = 256;
+    }
     return hr;
 }
 
@@ -2041,13 +2079,13 @@ COPP_API int32_t copp_app_sign_start_sequence(uint8_t sig[256], const uint8_t rg
                                               uint32_t command_start, uint32_t encoding,
                                               copp_bytes n, copp_bytes e)
 {
-    uint8_t p[256], be[256];
+    uint8_t p[COPP_START_SEQUENCE_BYTES];
     mp_int mn, me, mm;
     int32_t hr = COPP_E_FAIL;
+    size_t i;
     if (sig == NULL || rgh == NULL || kdi == NULL || n.p == NULL || e.p == NULL) return COPP_E_POINTER;
     if (encoding != COPP_APP_SIG_RAW_LE && encoding != COPP_APP_SIG_PKCS1V15_REVERSED) return COPP_E_INVALIDARG;
     /* P: rGH | kDI | status start | command start, zeros after (spec 5.11). */
-    COPP_MEMSET(p, 0, sizeof p);
     COPP_MEMCPY(p, rgh, 16);
     COPP_MEMCPY(p + 16, kdi, 16);
     copp__st32(p + 32, status_start);
@@ -2055,30 +2093,28 @@ COPP_API int32_t copp_app_sign_start_sequence(uint8_t sig[256], const uint8_t rg
     if (mp_init_multi(&mn, &me, &mm, NULL) != MP_OKAY) return COPP_E_OUTOFMEMORY;
     if (mp_from_ubin(&mn, n.p, n.len) != MP_OKAY || mp_from_ubin(&me, e.p, e.len) != MP_OKAY) goto done;
     if (mp_count_bits(&mn) != 2048) { hr = COPP_E_INVALIDARG; goto done; }
+    /* sig is the working buffer: the big-endian message integer, then the ciphertext. */
+    COPP_MEMSET(sig, 0, 256);
+    copp__reverse_inplace(p, sizeof p);            /* the 40 bytes reversed */
     if (encoding == COPP_APP_SIG_RAW_LE) {
-        copp__reverse(be, p, 256);          /* P as a little-endian integer */
+        for (i = 0; i < sizeof p; i++) sig[256 - sizeof p + i] = p[i];   /* P read as a little-endian integer */
     } else {
         /* CryptoAPI: the app reverses the 40 bytes, CryptEncrypt pads them
          * (PKCS #1 v1.5 type 2, libtomcrypt's encoder with the system PRNG). */
-        uint8_t rev[COPP_START_SEQUENCE_BYTES];
         unsigned long outlen = 256;
         int prng = register_prng(&sprng_desc);
-        copp__reverse(rev, p, sizeof rev);
-        if (prng < 0 || pkcs_1_v1_5_encode(rev, sizeof rev, LTC_PKCS_1_EME, 2048, NULL, prng, be, &outlen) != CRYPT_OK ||
-            outlen != 256) {
-            copp__wipe(rev, sizeof rev);
+        if (prng < 0 || pkcs_1_v1_5_encode(p, sizeof p, LTC_PKCS_1_EME, 2048, NULL, prng, sig, &outlen) != CRYPT_OK ||
+            outlen != 256)
             goto done;
-        }
-        copp__wipe(rev, sizeof rev);
     }
-    if (mp_from_ubin(&mm, be, 256) != MP_OKAY || mp_exptmod(&mm, &me, &mn, &mm) != MP_OKAY ||
-        copp__mp_to_be(&mm, be, 256) != 0)
+    if (mp_from_ubin(&mm, sig, 256) != MP_OKAY || mp_exptmod(&mm, &me, &mn, &mm) != MP_OKAY ||
+        copp__mp_to_be(&mm, sig, 256) != 0)
         goto done;
-    copp__reverse(sig, be, 256);            /* ciphertext little-endian, as CryptoAPI writes it */
+    copp__reverse_inplace(sig, 256);               /* ciphertext little-endian, as CryptoAPI writes it */
     hr = COPP_S_OK;
 done:
+    if (hr != COPP_S_OK) COPP_MEMSET(sig, 0, 256);
     copp__wipe(p, sizeof p);
-    copp__wipe(be, sizeof be);
     copp__mp_wipe_clear(&mn); copp__mp_wipe_clear(&me); copp__mp_wipe_clear(&mm);
     return hr;
 }

@@ -44,7 +44,9 @@ enum {
     REG_MODE_FREQ_N  = 0x48,
     REG_MODE_FREQ_D  = 0x4C,
     REG_MODE_FLAGS   = 0x50, /* RO: bit0 interlaced */
-    REG_SPACE        = 0x54
+    REG_TV_MODE      = 0x54, /* VP_MODE_*: TV output off (0), desktop, or playback */
+    REG_TV_STANDARD  = 0x58, /* VP_TV_STANDARD_* of the TV encoder */
+    REG_SPACE        = 0x5C
 };
 
 static const struct { uint32_t reg; const char *name; } reg_names[] = {
@@ -56,7 +58,7 @@ static const struct { uint32_t reg; const char *name; } reg_names[] = {
     { REG_SIG_ASPECT2, "SIG_ASPECT2" }, { REG_SIG_ASPECT3, "SIG_ASPECT3" },
     { REG_MODE_WIDTH, "MODE_WIDTH" }, { REG_MODE_HEIGHT, "MODE_HEIGHT" },
     { REG_MODE_FREQ_N, "MODE_FREQ_N" }, { REG_MODE_FREQ_D, "MODE_FREQ_D" },
-    { REG_MODE_FLAGS, "MODE_FLAGS" },
+    { REG_MODE_FLAGS, "MODE_FLAGS" }, { REG_TV_MODE, "TV_MODE" }, { REG_TV_STANDARD, "TV_STANDARD" },
 };
 
 typedef struct sim_gpu {
@@ -110,6 +112,15 @@ static void gpu_power_on(sim_gpu *g)
     g->regs[REG_MODE_FREQ_N / 4] = 60000;
     g->regs[REG_MODE_FREQ_D / 4] = 1001;
     g->regs[REG_MODE_FLAGS / 4] = 1;
+    g->regs[REG_TV_MODE / 4] = COPP_VP_MODE_WIN_GRAPHICS;
+    g->regs[REG_TV_STANDARD / 4] = COPP_VP_TV_STANDARD_NTSC_M;
+}
+
+/* The fault switch: the receiver goes away (cable pulled) or comes back. */
+static void gpu_set_sink(sim_gpu *g, int present)
+{
+    uint32_t st = g->regs[REG_HDCP_STATUS / 4];
+    g->regs[REG_HDCP_STATUS / 4] = present ? (st | 4u) : (st & ~5u);   /* no sink: not authenticated */
 }
 
 /* ---- copp_hw_ops over the register file ---------------------------------- */
@@ -127,8 +138,12 @@ static int32_t hw_set_protection(void *user, uint32_t type, uint32_t level)
     switch (type) {
     case COPP_PROTECTION_TYPE_HDCP:
         gpu_write(g, REG_HDCP_CTRL, level ? 1u : 0u);
-        /* enabling needs an authenticated link */
-        if (level && !(gpu_read(g, REG_HDCP_STATUS) & 1u)) return COPP_E_FAIL;
+        /* enabling needs an authenticated link; without one, leave the
+         * hardware as it was and report the failure (copp rolls back) */
+        if (level && !(gpu_read(g, REG_HDCP_STATUS) & 1u)) {
+            gpu_write(g, REG_HDCP_CTRL, 0);
+            return COPP_E_FAIL;
+        }
         return COPP_S_OK;
     case COPP_PROTECTION_TYPE_ACP: gpu_write(g, REG_ACP_LEVEL, level & 3u); return COPP_S_OK;
     case COPP_PROTECTION_TYPE_CGMSA: gpu_write(g, REG_CGMSA, level & 0xFu); return COPP_S_OK;
@@ -212,10 +227,35 @@ static int32_t hw_set_signaling(void *user, const copp_signaling *sig)
     return COPP_S_OK;
 }
 
+/* VIDEOPARAMETERS GET: the TV encoder's modes and standards. */
+static int32_t hw_vp_get(void *user, copp_videoparameters *vp)
+{
+    const sim_gpu *g = (const sim_gpu *)user;
+    vp->dwFlags = COPP_VP_FLAGS_TV_MODE | COPP_VP_FLAGS_TV_STANDARD | COPP_VP_FLAGS_MAX_UNSCALED;
+    vp->dwMode = gpu_read(g, REG_TV_MODE);
+    vp->dwAvailableModes = COPP_VP_MODE_WIN_GRAPHICS | COPP_VP_MODE_TV_PLAYBACK;
+    vp->dwTVStandard = gpu_read(g, REG_TV_STANDARD);
+    vp->dwAvailableTVStandard = COPP_VP_TV_STANDARD_NTSC_M | COPP_VP_TV_STANDARD_NTSC_M_J | COPP_VP_TV_STANDARD_PAL_B;
+    vp->dwMaxUnscaledX = 720;
+    vp->dwMaxUnscaledY = 480;
+    vp->dwCPStandard = COPP_VP_TV_STANDARD_NTSC_M | COPP_VP_TV_STANDARD_NTSC_M_J;
+    return COPP_S_OK;
+}
+
+/* VIDEOPARAMETERS SET of the non-copy-protection members. */
+static int32_t hw_vp_set(void *user, const copp_videoparameters *vp)
+{
+    sim_gpu *g = (sim_gpu *)user;
+    if (vp->dwFlags & ~(COPP_VP_FLAGS_TV_MODE | COPP_VP_FLAGS_TV_STANDARD)) return COPP_E_INVALIDARG;
+    if (vp->dwFlags & COPP_VP_FLAGS_TV_MODE) gpu_write(g, REG_TV_MODE, vp->dwMode);
+    if (vp->dwFlags & COPP_VP_FLAGS_TV_STANDARD) gpu_write(g, REG_TV_STANDARD, vp->dwTVStandard);
+    return COPP_S_OK;
+}
+
 static const copp_hw_ops sim_hw_ops = {
     hw_get_protection_types, hw_set_protection, hw_get_protection, hw_check_protection,
     hw_get_connector_type, hw_get_bus_type, hw_get_display_data, hw_get_hdcp_key_data,
-    hw_get_tv_standards, hw_set_signaling
+    hw_get_tv_standards, hw_set_signaling, hw_vp_get, hw_vp_set
 };
 
 #ifndef COPP_HW_EXAMPLE_NO_MAIN
@@ -244,8 +284,9 @@ static const char *call_name(uint32_t c)
 {
     static const char *names[] = { "copp_connector_init", "copp_open", "copp_get_certificate_length",
                                    "copp_key_exchange", "copp_sequence_start", "copp_command",
-                                   "copp_query_status", "copp_close", "copp_connector_event" };
-    return c < 9 ? names[c] : "?";
+                                   "copp_query_status", "copp_close", "copp_connector_event",
+                                   "copp_handle_videoparameters", "copp_connector_resync" };
+    return c < 11 ? names[c] : "?";
 }
 
 /* One application: its COPP session and what it knows of it. */
@@ -270,7 +311,10 @@ static void on_trace(void *user, const copp_trace *t)
     (void)user;
     for (i = 0; i < 2; i++)
         if (t->session == &g_apps[i].s) who = g_apps[i].name;
-    printf("  [%s] %-28s -> %s", who, call_name(t->call), copp_result_str(t->result));
+    if (t->call == COPP_CALL_VIDEO_PARAMETERS) who = "DVD";
+    printf("  [%s] %-28s -> %s", who, call_name(t->call),
+           t->call == COPP_CALL_VIDEO_PARAMETERS ? (t->result == COPP_S_OK ? "NO_ERROR" : "error")
+                                                 : copp_result_str(t->result));
     if (t->state_before != t->state_after)
         printf("   %s -> %s", state_name(t->state_before), state_name(t->state_after));
     if (t->result != COPP_S_OK) printf(" (%s)", copp_reason_str(t->reason));
@@ -430,6 +474,29 @@ static int32_t app_query(app *a, const uint8_t guid[16], uint32_t type, int with
     return hr;
 }
 
+/* What a DVD player's ChangeDisplaySettingsEx(CDS_VIDEOPARAMETERS) hands the
+ * miniport: a 356-byte VIDEOPARAMETERS.  Returns the Win32 status. */
+static uint32_t dvd_videoparameters(copp_connector *conn, uint32_t command, uint32_t flags, uint32_t cp_cmd,
+                                    uint32_t *key, uint32_t trigger, uint8_t out[356])
+{
+    static const uint8_t guid[16] = COPP_GUID_VIDEOPARAMETERS;
+    uint8_t vp[356];
+    uint32_t st, i;
+    const uint32_t fields[][2] = { { 20, command }, { 24, flags }, { 84, cp_cmd }, { 92, *key }, { 96, trigger } };
+    memset(vp, 0, sizeof vp);
+    memcpy(vp, guid, 16);
+    for (i = 0; i < 5; i++) {
+        vp[fields[i][0]] = (uint8_t)fields[i][1];
+        vp[fields[i][0] + 1] = (uint8_t)(fields[i][1] >> 8);
+        vp[fields[i][0] + 2] = (uint8_t)(fields[i][1] >> 16);
+        vp[fields[i][0] + 3] = (uint8_t)(fields[i][1] >> 24);
+    }
+    st = copp_handle_videoparameters(conn, vp, out);
+    if (st == COPP_NO_ERROR && cp_cmd == COPP_VP_CP_CMD_ACTIVATE)
+        *key = (uint32_t)out[92] | (uint32_t)out[93] << 8 | (uint32_t)out[94] << 16 | (uint32_t)out[95] << 24;
+    return st;
+}
+
 static const uint8_t G_LOCAL[16] = COPP_GUID_DXVA_COPPQueryLocalProtectionLevel;
 static const uint8_t G_GLOBAL[16] = COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel;
 static const uint8_t G_CONNECTOR[16] = COPP_GUID_DXVA_COPPQueryConnectorType;
@@ -545,18 +612,56 @@ int main(int argc, char **argv)
     check_flags(B, COPP_STATUS_LINK_LOST, "(LinkLost, first reply after the event)");
     check_flags(B, 0, "(reported once)");
 
-    printf("\nA closes: the connector keeps what B needs\n");
-    expect(copp_close(&A->s) == COPP_S_OK, "A: closed");
-    expect(gpu_read(&gpu, REG_HDCP_CTRL) == 0, "HDCP_CTRL off (nobody needs HDCP)");
-    expect(gpu_read(&gpu, REG_ACP_LEVEL) == 1, "ACP_LEVEL 1 (B's level)");
-    expect(gpu_read(&gpu, REG_CGMSA) == 0, "CGMSA off");
-    check_level(B, G_GLOBAL, ACP, "ACP", 1);
+    printf("\na DVD player turns on Macrovision through VIDEOPARAMETERS (APS trigger 3)\n");
+    {
+        uint8_t out[356];
+        uint32_t cpkey = 0, flags, st;
+        expect(dvd_videoparameters(&conn, COPP_VP_COMMAND_GET, 0, 0, &cpkey, 0, out) == COPP_NO_ERROR,
+               "DVD: GET answered");
+        flags = (uint32_t)out[24] | (uint32_t)out[25] << 8;
+        expect((flags & COPP_VP_FLAGS_COPYPROTECT) && out[80] == COPP_VP_CP_TYPE_APS_TRIGGER,
+               "DVD: copy protection offered, dwCPType APS trigger (dwFlags 0x%x)", (unsigned)flags);
+        st = dvd_videoparameters(&conn, COPP_VP_COMMAND_SET, COPP_VP_FLAGS_COPYPROTECT, COPP_VP_CP_CMD_ACTIVATE,
+                                 &cpkey, 3, out);
+        expect(st == COPP_NO_ERROR && cpkey != 0,
+               "DVD: ACTIVATE gave key 0x%08x (ACP level 3 ranks below A's 2: no write)", (unsigned)cpkey);
+        check_level(B, G_GLOBAL, ACP, "ACP", 2);
+
+        printf("\nA closes: the connector keeps what B and the DVD player need\n");
+        expect(copp_close(&A->s) == COPP_S_OK, "A: closed");
+        expect(gpu_read(&gpu, REG_HDCP_CTRL) == 0, "HDCP_CTRL off (nobody needs HDCP)");
+        expect(gpu_read(&gpu, REG_ACP_LEVEL) == 3, "ACP_LEVEL 3 (the DVD player's 3 ranks above B's 1)");
+        expect(gpu_read(&gpu, REG_CGMSA) == 0, "CGMSA off");
+        check_level(B, G_GLOBAL, ACP, "ACP", 3);
+
+        printf("\nthe DVD player deactivates: B's ACP stays\n");
+        expect(dvd_videoparameters(&conn, COPP_VP_COMMAND_SET, COPP_VP_FLAGS_COPYPROTECT, COPP_VP_CP_CMD_DEACTIVATE,
+                                   &cpkey, 0, out) == COPP_NO_ERROR, "DVD: DEACTIVATE with its key");
+        expect(gpu_read(&gpu, REG_ACP_LEVEL) == 1, "ACP_LEVEL 1 (B's level: the video port cannot drop it)");
+        expect(dvd_videoparameters(&conn, COPP_VP_COMMAND_SET, COPP_VP_FLAGS_COPYPROTECT, COPP_VP_CP_CMD_DEACTIVATE,
+                                   &cpkey, 0, out) == COPP_ERROR_INVALID_PARAMETER, "DVD: the used key is refused now");
+    }
+
+    printf("\nthe HDMI cable is pulled; B asks for HDCP: the enable fails and is rolled back\n");
+    gpu_set_sink(&gpu, 0);
+    expect(app_set_level(B, HDCP, COPP_HDCP_LEVEL_1, NULL) == COPP_E_FAIL, "B: HDCP on fails (no receiver)");
+    expect(gpu_read(&gpu, REG_HDCP_CTRL) == 0, "HDCP_CTRL back to 0");
+    check_level(B, G_LOCAL, HDCP, "HDCP", 0);
+
+    printf("\nthe cable is back: the driver resyncs the connector\n");
+    gpu_set_sink(&gpu, 1);
+    expect(copp_connector_resync(&conn, COPP_STATUS_RENEGOTIATION_REQUIRED) == COPP_S_OK,
+           "resync: hardware already matches, no write");
+    check_flags(B, COPP_STATUS_RENEGOTIATION_REQUIRED, "(RenegotiationRequired, once)");
+    expect(app_set_level(B, HDCP, COPP_HDCP_LEVEL_1, NULL) == COPP_S_OK, "B: HDCP on (retried, same sequence number)");
+    check_level(B, G_GLOBAL, HDCP, "HDCP", 1);
 
     printf("\nB closes: every protection register returns to off\n");
     expect(copp_close(&B->s) == COPP_S_OK, "B: closed");
     expect(gpu_read(&gpu, REG_HDCP_CTRL) == 0 && gpu_read(&gpu, REG_ACP_LEVEL) == 0 && gpu_read(&gpu, REG_CGMSA) == 0,
            "HDCP_CTRL, ACP_LEVEL and CGMSA all 0");
-    expect(copp_connector_session_count(&conn) == 0, "no session left on the connector");
+    expect(copp_connector_session_count(&conn) == 0 && copp_connector_vp_key_count(&conn) == 0,
+           "no session and no video-port key left on the connector");
 
     dump_registers(&gpu);
     copp_libtom_free(&ltc);
