@@ -9,16 +9,17 @@ BUILD   := build
 CC      ?= cc
 
 LIBS      := -ltomcrypt -ltommath
-TEST_LIBS := $(LIBS) -lcmocka -ljansson
+TEST_LIBS := $(LIBS) -lcrypto -lcmocka -ljansson
 WARN      := -Wall -Wextra -Wshadow -Werror
 STRICT    := -O2 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wframe-larger-than=512 -Werror
 
 # The suite runs once per configuration (jsmn-style).
-CONFIGS      := default static nostdlib small
+CONFIGS      := default static nostdlib small openssl
 CFG_default  :=
 CFG_static   := -DCOPP_STATIC
 CFG_nostdlib := -DCOPP_NO_STDLIB
 CFG_small    := -DCOPP_NO_STRINGS -DCOPP_MAX_SESSIONS=4
+CFG_openssl  := -DCOPP_TEST_OPENSSL   # real-crypto tests on the OpenSSL backend
 
 TEST_SRC := $(wildcard tests/*.c)
 
@@ -58,7 +59,7 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 compile-check: | deps $(BUILD)
 	@set -e; \
 	printf '#define COPP_IMPLEMENTATION\n#include "copp.h"\n' > $(BUILD)/cc_core.c; \
-	printf '#define COPP_IMPLEMENTATION\n#define COPP_WITH_LIBTOM\n#define COPP_WITH_APP\n#include "copp.h"\n' > $(BUILD)/cc_full.c; \
+	printf '#define COPP_IMPLEMENTATION\n#define COPP_WITH_LIBTOM\n#define COPP_WITH_OPENSSL\n#define COPP_WITH_APP\n#include "copp.h"\n' > $(BUILD)/cc_full.c; \
 	cp $(BUILD)/cc_core.c $(BUILD)/cc_core.cpp; cp $(BUILD)/cc_full.c $(BUILD)/cc_full.cpp; \
 	for cc in gcc clang; do for f in core full; do \
 	  $$cc -std=c99 $(STRICT) -Wstrict-prototypes -I. -c $(BUILD)/cc_$$f.c -o $(BUILD)/cc_$$f-$$cc.o; \

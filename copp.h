@@ -51,6 +51,7 @@
        COPP_NO_STRINGS       copp_reason_str()/copp_result_str() return ""
        COPP_WITH_LIBTOM      default crypto backend: RSA on libtommath, AES-CMAC
                              from libtomcrypt (link -ltomcrypt -ltommath)
+       COPP_WITH_OPENSSL     fast crypto backend on OpenSSL 3's libcrypto (link -lcrypto)
        COPP_WITH_APP         application-side helpers (build signatures, commands,
                              status requests; verify replies) for tests and demos;
                              signature building needs COPP_WITH_LIBTOM
@@ -750,16 +751,18 @@ COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_s
                                        uint32_t lighting, uint32_t primaries,
                                        uint32_t transfer_function);
 
+/* An RSA private key as big-endian byte strings, in PKCS #1 order, for the
+ * optional backends.  d is needed by the OpenSSL backend only. */
+typedef struct copp_bytes { const uint8_t *p; size_t len; } copp_bytes;
+typedef struct copp_rsa_private_key {
+    copp_bytes n, e, d, p, q, dp, dq, qinv;
+} copp_rsa_private_key;
+
 /* >>libtom (optional default crypto backend) -------------------------------- */
 #ifdef COPP_WITH_LIBTOM
 #include <tommath.h>
 #include <tomcrypt.h>
 
-/* An RSA private key as big-endian byte strings (PKCS #1 order). */
-typedef struct copp_bytes { const uint8_t *p; size_t len; } copp_bytes;
-typedef struct copp_rsa_private_key {
-    copp_bytes n, e, p, q, dp, dq, qinv;
-} copp_rsa_private_key;
 
 /* Backend flags (spec 10.3, A1).  Default 0: raw RSA, little-endian in and out. */
 #define COPP_LIBTOM_RSA_BIG_ENDIAN 0x1u /* ciphertext arrives big-endian */
@@ -797,6 +800,43 @@ COPP_API const copp_crypto *copp_libtom_crypto(void);
 COPP_API int copp_libtom_randombytes(void *user, uint8_t *buf, size_t len);
 #endif /* COPP_WITH_LIBTOM */
 
+/* >>openssl (optional fast crypto backend) ---------------------------------- */
+#ifdef COPP_WITH_OPENSSL
+#include <openssl/evp.h>
+#include <openssl/bn.h>
+
+/* State of the OpenSSL (libcrypto 3) backend: pass its address as
+ * crypto_user; one per connector.  AES-128-CMAC is the CMAC mode (NIST
+ * SP 800-38B) built on OpenSSL's AES-128-CBC: each session keys one
+ * EVP_CIPHER_CTX at sequence start (the only allocation, freed by
+ * mac_release at close) and every message reuses it; the AES itself is
+ * OpenSSL's (AES-NI where the CPU has it).  The RSA private operation is
+ * OpenSSL's raw RSA (RSA_NO_PADDING, blinded). */
+typedef struct copp_openssl {
+    EVP_PKEY *pkey;
+    EVP_PKEY_CTX *dec;   /* keyed for raw decryption, reused */
+    BIGNUM *n;
+    int (*randombytes)(void *user, uint8_t *buf, size_t len);
+    void *rng_user;
+    uint32_t flags;      /* COPP_OPENSSL_RSA_BIG_ENDIAN */
+    uint8_t scratch[4096 + 16];   /* CBC output of one message, discarded */
+} copp_openssl;
+
+#define COPP_OPENSSL_RSA_BIG_ENDIAN 0x1u /* ciphertext arrives big-endian */
+
+/* copp_openssl_init -- load a 2048-bit key (all eight components).
+ *   rng  the RNG hook (NULL: copp_openssl_randombytes, OpenSSL's RAND_bytes).
+ * Returns COPP_S_OK; COPP_E_POINTER; COPP_E_INVALIDARG (not 2048 bits, a
+ * component missing, OpenSSL refuses the key); COPP_E_OUTOFMEMORY. */
+COPP_API int32_t copp_openssl_init(copp_openssl *k, const copp_rsa_private_key *key,
+                                   int (*rng)(void *user, uint8_t *buf, size_t len),
+                                   void *rng_user, uint32_t flags);
+COPP_API void copp_openssl_free(copp_openssl *k);
+COPP_API const copp_crypto *copp_openssl_crypto(void);
+/* RAND_bytes; user is ignored. */
+COPP_API int copp_openssl_randombytes(void *user, uint8_t *buf, size_t len);
+#endif /* COPP_WITH_OPENSSL */
+
 /* >>app (optional application-side helpers) -------------------------------- */
 #ifdef COPP_WITH_APP
 /* These build and check what an application sends and receives
@@ -825,7 +865,7 @@ COPP_API int32_t copp_app_verify_status(const uint8_t out[4096], const uint8_t r
                                         const copp_crypto *crypto, void *crypto_user,
                                         const copp_mac_ctx *ctx);
 
-#ifdef COPP_WITH_LIBTOM
+#if defined(COPP_WITH_LIBTOM)
 /* Signature encodings real clients produce (spec 10.3). */
 #define COPP_APP_SIG_RAW_LE             1u /* raw RSA of the zero-padded 256-byte block, LE */
 #define COPP_APP_SIG_PKCS1V15_REVERSED  2u /* CryptEncrypt(PKCS #1 v1.5) of the byte-reversed 40 bytes, LE */
@@ -1797,6 +1837,26 @@ COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_s
            ((transfer_function & 0x1Fu) << 27);
 }
 
+/* >>bytes: helpers shared by the optional backends and the app helpers ---- */
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
+static void copp__reverse(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) dst[i] = src[n - 1 - i];
+}
+
+static void copp__reverse_inplace(uint8_t *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n / 2; i++) {
+        uint8_t t = b[i];
+        b[i] = b[n - 1 - i];
+        b[n - 1 - i] = t;
+    }
+}
+
+#endif
+
 /* >>libtom-impl ------------------------------------------------------------ */
 #ifdef COPP_WITH_LIBTOM
 
@@ -1807,12 +1867,6 @@ static int copp__mp_to_be(const mp_int *x, uint8_t *out, size_t len)
     if (n > len) return -1;
     COPP_MEMSET(out, 0, len - n);
     return mp_to_ubin(x, out + (len - n), n, &written) == MP_OKAY ? 0 : -1;
-}
-
-static void copp__reverse(uint8_t *dst, const uint8_t *src, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) dst[i] = src[n - 1 - i];
 }
 
 /* Zero an mp_int's digits before libtommath frees them. */
@@ -1876,16 +1930,6 @@ COPP_API void copp_libtom_free(copp_libtom *k)
     copp__mp_wipe_clear(&k->q); copp__mp_wipe_clear(&k->dp); copp__mp_wipe_clear(&k->dq);
     copp__mp_wipe_clear(&k->qinv);
     copp__wipe(&k->work, sizeof k->work);
-}
-
-static void copp__reverse_inplace(uint8_t *b, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n / 2; i++) {
-        uint8_t t = b[i];
-        b[i] = b[n - 1 - i];
-        b[n - 1 - i] = t;
-    }
 }
 
 /* RSADP with CRT and blinding, in place on 256 big-endian bytes: m = c^d mod n,
@@ -2008,6 +2052,220 @@ COPP_API const copp_crypto *copp_libtom_crypto(void)
     return &table;
 }
 #endif /* COPP_WITH_LIBTOM */
+
+/* >>openssl-impl ----------------------------------------------------------- */
+#ifdef COPP_WITH_OPENSSL
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+
+COPP_API int copp_openssl_randombytes(void *user, uint8_t *buf, size_t len)
+{
+    (void)user;
+    if (len > 0x7FFFFFFFu) return -1;
+    return RAND_bytes(buf, (int)len) == 1 ? 0 : -1;
+}
+
+COPP_API void copp_openssl_free(copp_openssl *k)
+{
+    if (k == NULL) return;
+    EVP_PKEY_CTX_free(k->dec);
+    EVP_PKEY_free(k->pkey);
+    BN_clear_free(k->n);
+    k->dec = NULL;
+    k->pkey = NULL;
+    k->n = NULL;
+    copp__wipe(k->scratch, sizeof k->scratch);
+}
+
+COPP_API int32_t copp_openssl_init(copp_openssl *k, const copp_rsa_private_key *key,
+                                   int (*rng)(void *user, uint8_t *buf, size_t len),
+                                   void *rng_user, uint32_t flags)
+{
+    static const char *const names[8] = {
+        OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E, OSSL_PKEY_PARAM_RSA_D,
+        OSSL_PKEY_PARAM_RSA_FACTOR1, OSSL_PKEY_PARAM_RSA_FACTOR2,
+        OSSL_PKEY_PARAM_RSA_EXPONENT1, OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1
+    };
+    const copp_bytes *src[8];
+    BIGNUM *bn[8] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+    OSSL_PARAM_BLD *bld = NULL;
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *pc = NULL;
+    int32_t hr = COPP_E_INVALIDARG;
+    int i;
+    if (k == NULL || key == NULL) return COPP_E_POINTER;
+    if (flags & ~COPP_OPENSSL_RSA_BIG_ENDIAN) return COPP_E_INVALIDARG;
+    src[0] = &key->n; src[1] = &key->e; src[2] = &key->d; src[3] = &key->p;
+    src[4] = &key->q; src[5] = &key->dp; src[6] = &key->dq; src[7] = &key->qinv;
+    for (i = 0; i < 8; i++)
+        if (src[i]->p == NULL || src[i]->len == 0 || src[i]->len > 512) return COPP_E_INVALIDARG;
+    COPP_MEMSET(k, 0, sizeof *k);
+    bld = OSSL_PARAM_BLD_new();
+    if (bld == NULL) { hr = COPP_E_OUTOFMEMORY; goto done; }
+    for (i = 0; i < 8; i++) {
+        bn[i] = BN_bin2bn(src[i]->p, (int)src[i]->len, NULL);
+        if (bn[i] == NULL || OSSL_PARAM_BLD_push_BN(bld, names[i], bn[i]) != 1) { hr = COPP_E_OUTOFMEMORY; goto done; }
+    }
+    if (BN_num_bits(bn[0]) != 2048) goto done;
+    params = OSSL_PARAM_BLD_to_param(bld);
+    pc = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    if (params == NULL || pc == NULL) { hr = COPP_E_OUTOFMEMORY; goto done; }
+    if (EVP_PKEY_fromdata_init(pc) != 1 || EVP_PKEY_fromdata(pc, &k->pkey, EVP_PKEY_KEYPAIR, params) != 1) goto done;
+    k->dec = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+    if (k->dec == NULL || EVP_PKEY_decrypt_init(k->dec) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(k->dec, RSA_NO_PADDING) != 1)
+        goto done;
+    k->n = BN_dup(bn[0]);
+    if (k->n == NULL) { hr = COPP_E_OUTOFMEMORY; goto done; }
+    k->randombytes = rng ? rng : copp_openssl_randombytes;
+    k->rng_user = rng_user;
+    k->flags = flags;
+    hr = COPP_S_OK;
+done:
+    for (i = 0; i < 8; i++) BN_clear_free(bn[i]);
+    OSSL_PARAM_free(params);   /* 3.0 has no clear_free; the BIGNUMs above are cleared */
+    OSSL_PARAM_BLD_free(bld);
+    EVP_PKEY_CTX_free(pc);
+    if (hr != COPP_S_OK) copp_openssl_free(k);
+    return hr;
+}
+
+/* Raw RSA private operation (RSA_NO_PADDING, OpenSSL blinds it); c >= n is
+ * refused here so that it maps to E_UNEXPECTED.  scratch holds the
+ * big-endian ciphertext (EVP_PKEY_decrypt's in and out must not alias). */
+static int32_t copp__openssl_rsa(void *user, const uint8_t sig[256], uint8_t out[256], size_t *out_len)
+{
+    copp_openssl *k = (copp_openssl *)user;
+    size_t outlen = 256;
+    int32_t hr = COPP_E_FAIL;
+    BIGNUM *c;
+    if (k->flags & COPP_OPENSSL_RSA_BIG_ENDIAN) COPP_MEMCPY(k->scratch, sig, 256);
+    else copp__reverse(k->scratch, sig, 256);
+    c = BN_bin2bn(k->scratch, 256, NULL);
+    if (c == NULL) return COPP_E_OUTOFMEMORY;
+    if (BN_cmp(c, k->n) >= 0) {
+        hr = COPP_E_UNEXPECTED;
+    } else if (EVP_PKEY_decrypt(k->dec, out, &outlen, k->scratch, 256) == 1 && outlen == 256) {
+        copp__reverse_inplace(out, 256);
+        *out_len = 256;
+        hr = COPP_S_OK;
+    }
+    BN_free(c);
+    copp__wipe(k->scratch, 256);
+    return hr;
+}
+
+/* The session's CMAC state inside copp_mac_ctx. */
+typedef struct copp__ossl_mac {
+    EVP_CIPHER_CTX *cbc;   /* AES-128-CBC under kDI, no padding */
+    uint8_t k1[16], k2[16];
+} copp__ossl_mac;
+
+typedef char copp__ossl_mac_fits[(sizeof(copp__ossl_mac) <= COPP_MAC_CTX_BYTES) ? 1 : -1];
+
+/* Doubling in GF(2^128), the CMAC subkey step (SP 800-38B 6.1), without a
+ * branch on the secret top bit. */
+static void copp__cmac_dbl(uint8_t out[16], const uint8_t in[16])
+{
+    uint8_t carry = (uint8_t)(in[0] >> 7);
+    int i;
+    for (i = 0; i < 15; i++) out[i] = (uint8_t)((in[i] << 1) | (in[i + 1] >> 7));
+    out[15] = (uint8_t)(((unsigned)in[15] << 1) ^ (0x87u & (0u - (unsigned)carry)));
+}
+
+static int32_t copp__openssl_mac_init(void *user, copp_mac_ctx *ctx, const uint8_t key[16])
+{
+    static const uint8_t zero[16] = { 0 };
+    copp__ossl_mac *m = (copp__ossl_mac *)(void *)ctx->bytes;
+    uint8_t L[16];
+    int n = 0;
+    (void)user;
+    m->cbc = EVP_CIPHER_CTX_new();
+    if (m->cbc == NULL) return COPP_E_OUTOFMEMORY;
+    /* L = AES_K(0^128): one CBC block under a zero IV */
+    if (EVP_EncryptInit_ex(m->cbc, EVP_aes_128_cbc(), NULL, key, zero) != 1 ||
+        EVP_CIPHER_CTX_set_padding(m->cbc, 0) != 1 || EVP_EncryptUpdate(m->cbc, L, &n, zero, 16) != 1 || n != 16) {
+        EVP_CIPHER_CTX_free(m->cbc);
+        m->cbc = NULL;
+        copp__wipe(L, sizeof L);
+        return COPP_E_FAIL;
+    }
+    copp__cmac_dbl(m->k1, L);
+    copp__cmac_dbl(m->k2, m->k1);
+    copp__wipe(L, sizeof L);
+    return COPP_S_OK;
+}
+
+/* CMAC of msg | zeros: CBC over every block but the last, then the last
+ * block XOR K1 (complete) or padded XOR K2; the final CBC block is the tag. */
+static int32_t copp__openssl_mac(void *user, const copp_mac_ctx *ctx, const uint8_t *msg, size_t len,
+                                 size_t zero_tail, uint8_t tag[16])
+{
+    static const uint8_t zeros[256] = { 0 };
+    static const uint8_t iv0[16] = { 0 };
+    copp_openssl *k = (copp_openssl *)user;
+    const copp__ossl_mac *m = (const copp__ossl_mac *)(const void *)ctx->bytes;
+    size_t total = len + zero_tail, head = total ? ((total - 1) / 16) * 16 : 0, fed = 0, i;
+    uint8_t last[16];
+    int n = 0, ok;
+    /* a new message: IV back to zero, the key schedule is kept */
+    ok = EVP_EncryptInit_ex(m->cbc, NULL, NULL, NULL, iv0) == 1;
+    while (ok && fed < head) {
+        size_t chunk = head - fed;
+        const uint8_t *src;
+        if (fed < len) {
+            src = msg + fed;
+            if (chunk > len - fed) chunk = len - fed;
+        } else {
+            src = zeros;
+            if (chunk > sizeof zeros) chunk = sizeof zeros;
+        }
+        if (chunk > 4096) chunk = 4096;
+        ok = EVP_EncryptUpdate(m->cbc, k->scratch, &n, src, (int)chunk) == 1;
+        fed += chunk;
+    }
+    for (i = 0; i < 16; i++) {
+        size_t pos = head + i;
+        last[i] = (uint8_t)(pos < len ? msg[pos] : 0);
+    }
+    if (total - head == 16) {
+        for (i = 0; i < 16; i++) last[i] ^= m->k1[i];
+    } else {
+        last[total - head] = 0x80;   /* 10* padding; the rest is already 0 */
+        for (i = 0; i < 16; i++) last[i] ^= m->k2[i];
+    }
+    ok = ok && EVP_EncryptUpdate(m->cbc, k->scratch, &n, last, 16) == 1 && n == 16;
+    if (ok) COPP_MEMCPY(tag, k->scratch, 16);
+    copp__wipe(last, sizeof last);
+    return ok ? COPP_S_OK : COPP_E_FAIL;
+}
+
+static void copp__openssl_mac_release(void *user, copp_mac_ctx *ctx)
+{
+    copp__ossl_mac *m = (copp__ossl_mac *)(void *)ctx->bytes;
+    (void)user;
+    EVP_CIPHER_CTX_free(m->cbc);   /* cleanses the key schedule */
+    m->cbc = NULL;
+}
+
+static int copp__openssl_rng(void *user, uint8_t *buf, size_t len)
+{
+    copp_openssl *k = (copp_openssl *)user;
+    return k->randombytes(k->rng_user, buf, len);
+}
+
+COPP_API const copp_crypto *copp_openssl_crypto(void)
+{
+    static const copp_crypto table = {
+        copp__openssl_rng, copp__openssl_rsa, copp__openssl_mac_init, copp__openssl_mac,
+        copp__openssl_mac_release
+    };
+    return &table;
+}
+#endif /* COPP_WITH_OPENSSL */
 
 /* >>app-impl --------------------------------------------------------------- */
 #ifdef COPP_WITH_APP

@@ -125,8 +125,8 @@ static int32_t vec_expect(const vec_case *c)
 /* ---- the shared test key (case rsa_key of copp_vectors.txt) -------------- */
 
 typedef struct test_key {
-    uint8_t n[256], e[4], p[128], q[128], dp[128], dq[128], qinv[128];
-    size_t n_len, e_len, p_len, q_len, dp_len, dq_len, qinv_len;
+    uint8_t n[256], e[4], d[256], p[128], q[128], dp[128], dq[128], qinv[128];
+    size_t n_len, e_len, d_len, p_len, q_len, dp_len, dq_len, qinv_len;
     copp_rsa_private_key priv;
     int loaded;
 } test_key;
@@ -157,6 +157,7 @@ static const test_key *key_get(void)
     if (!c) abort();
     g_key.n_len = hex_decode_int(vec_get(c, "n"), g_key.n, sizeof g_key.n);
     g_key.e_len = hex_decode_int(vec_get(c, "e"), g_key.e, sizeof g_key.e);
+    g_key.d_len = hex_decode_int(vec_get(c, "d"), g_key.d, sizeof g_key.d);
     g_key.p_len = hex_decode_int(vec_get(c, "p"), g_key.p, sizeof g_key.p);
     g_key.q_len = hex_decode_int(vec_get(c, "q"), g_key.q, sizeof g_key.q);
     g_key.dp_len = hex_decode_int(vec_get(c, "dp"), g_key.dp, sizeof g_key.dp);
@@ -165,6 +166,7 @@ static const test_key *key_get(void)
     if (g_key.n_len != 256 || g_key.e_len != 3) abort();
     g_key.priv.n.p = g_key.n;       g_key.priv.n.len = g_key.n_len;
     g_key.priv.e.p = g_key.e;       g_key.priv.e.len = g_key.e_len;
+    g_key.priv.d.p = g_key.d;       g_key.priv.d.len = g_key.d_len;
     g_key.priv.p.p = g_key.p;       g_key.priv.p.len = g_key.p_len;
     g_key.priv.q.p = g_key.q;       g_key.priv.q.len = g_key.q_len;
     g_key.priv.dp.p = g_key.dp;     g_key.priv.dp.len = g_key.dp_len;
@@ -184,11 +186,17 @@ typedef struct app_side {
     uint32_t status_seq, cmd_seq;
 } app_side;
 
+/* world_new's `real`: the crypto behind the connector. */
+#define W_MOCK 0     /* mock_crypto.c */
+#define W_REAL 1     /* the backend under test: libtom, or OpenSSL with COPP_TEST_OPENSSL */
+#define W_LIBTOM 2   /* libtom always (its own modes and key checks) */
+
 typedef struct world {
     mock_hw hw;
     mock_crypto mc;
     copp_libtom ltc;
-    int real;                 /* 1: libtom backend, 0: mock crypto */
+    copp_openssl ossl;
+    int real;                 /* W_* */
     const copp_crypto *crypto;
     void *crypto_user;
     uint8_t cert[48];
@@ -209,10 +217,18 @@ static world *world_new_ex(int real, const copp_hw_ops *ops, uint32_t types)
     w->hw.types = types;
     mock_crypto_default(&w->mc);
     w->real = real;
+#ifdef COPP_TEST_OPENSSL
+    if (real == W_REAL) {
+        assert_int_equal(copp_openssl_init(&w->ossl, &key_get()->priv, NULL, NULL, 0), COPP_S_OK);
+        w->crypto = copp_openssl_crypto();
+        w->crypto_user = &w->ossl;
+    } else
+#endif
     if (real) {
         assert_int_equal(copp_libtom_init(&w->ltc, &key_get()->priv, NULL, NULL, 0), COPP_S_OK);
         w->crypto = copp_libtom_crypto();
         w->crypto_user = &w->ltc;
+        w->real = W_LIBTOM;
     } else {
         w->crypto = &mock_crypto_table;
         w->crypto_user = &w->mc;
@@ -236,7 +252,13 @@ static world *world_new(int real, const copp_hw_ops *ops)
 
 static void world_free(world *w)
 {
-    if (w->real) copp_libtom_free(&w->ltc);
+    int i;
+    for (i = 0; i < W_SESSIONS; i++) {
+        if (copp_session_state(&w->s[i]) != COPP_STATE_CLOSED) copp_close(&w->s[i]);
+        if (w->crypto->mac_release) w->crypto->mac_release(w->crypto_user, &w->app[i].mac);
+    }
+    if (w->real == W_LIBTOM) copp_libtom_free(&w->ltc);
+    else if (w->real == W_REAL) copp_openssl_free(&w->ossl);
     free(w);
 }
 

@@ -23,7 +23,7 @@ static void level_cmd(world *w, int i, uint8_t cmd[4096], uint32_t type, uint32_
 
 static void test_cmd_sequence_replay_skip_and_mac(void **state)
 {
-    world *w = world_new(1, NULL);   /* real AES-CMAC */
+    world *w = world_new(W_REAL, NULL);   /* real AES-CMAC */
     uint8_t cmd[4096], first[4096];
     uint32_t seq0;
     (void)state;
@@ -52,7 +52,7 @@ static void test_cmd_sequence_replay_skip_and_mac(void **state)
 
 static void test_cmd_sequence_wraps(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     (void)state;
     w->app[0].cmd_seq = 0xFFFFFFFFu;
     w->app[0].status_seq = 1;
@@ -68,7 +68,7 @@ static void test_cmd_sequence_wraps(void **state)
 
 static void test_cmd_check_order(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t cmd[4096];
     (void)state;
     w_activate(w, 0);
@@ -93,7 +93,7 @@ static void test_cmd_check_order(void **state)
 
 static void test_cmd_size_limits(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t cmd[4096];
     static const uint32_t bad[] = { 0, 15, 4057, 4096, 0xFFFFFFFFu };
     size_t k;
@@ -124,7 +124,7 @@ static void test_cmd_size_limits(void **state)
 
 static void test_cmd_payload_validation(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t cmd[4096];
     static const uint32_t bad_types[] = { 0, 3, 5, 6, 7, 8, 0x10, 0x80000000u, 0x80000002u, 0xFFFFFFFFu };
     static const struct { uint32_t type, level; } bad_levels[] = {
@@ -160,7 +160,7 @@ static void test_cmd_payload_validation(void **state)
     world_free(w);
 
     /* a type the connector does not have */
-    w = world_new_ex(0, NULL, COPP_PROTECTION_TYPE_ACP);
+    w = world_new_ex(W_MOCK, NULL, COPP_PROTECTION_TYPE_ACP);
     w_activate(w, 0);
     assert_int_equal(copp_session_local_level(&w->s[0], COPP_PROTECTION_TYPE_HDCP), COPP_LEVEL_NOT_AVAILABLE);
     level_cmd(w, 0, cmd, COPP_PROTECTION_TYPE_HDCP, 1);
@@ -171,7 +171,7 @@ static void test_cmd_payload_validation(void **state)
 
 static void test_cmd_mode_too_big(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t cmd[4096];
     (void)state;
     w_activate(w, 0);
@@ -186,7 +186,7 @@ static void test_cmd_mode_too_big(void **state)
 
 static void test_cmd_hw_failure_rolls_back(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t cmd[4096];
     (void)state;
     w_activate(w, 0);
@@ -231,7 +231,7 @@ static int32_t send_sig(world *w, int i, const uint8_t d[64])
 
 static void test_cmd_set_signaling(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t d[64], cmd[4096];
     const uint32_t en = COPP_PROTECTION_STANDARD_EN300294_625I;
     snapshot sn;
@@ -291,7 +291,7 @@ static void test_cmd_set_signaling(void **state)
 
 static void test_cmd_unknown_guid_and_other_sessions_key(void **state)
 {
-    world *w = world_new(1, NULL);
+    world *w = world_new(W_REAL, NULL);
     uint8_t cmd[4096], data[16] = { 0 };
     static const uint8_t g_query[16] = COPP_GUID_DXVA_COPPQueryConnectorType;
     (void)state;

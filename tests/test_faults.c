@@ -8,7 +8,7 @@
 
 static void test_resync_no_change_no_writes(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint32_t before;
     uint8_t out[4096];
     (void)state;
@@ -33,7 +33,7 @@ static void test_resync_no_change_no_writes(void **state)
 
 static void test_resync_restores_lost_state(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     static const uint32_t want[][2] = { { T_HDCP, 1 }, { T_CGMSA, 4 | 8 } };
     uint32_t before;
     (void)state;
@@ -51,7 +51,7 @@ static void test_resync_restores_lost_state(void **state)
     world_free(w);
 
     /* without get_protection nothing can be read: every type is written */
-    w = world_new(0, &mock_hw_ops_minimal);
+    w = world_new(W_MOCK, &mock_hw_ops_minimal);
     w_activate(w, 0);
     assert_int_equal(w_level(w, 0, T_ACP, 3), COPP_S_OK);
     before = w->hw.nlog;
@@ -63,7 +63,7 @@ static void test_resync_restores_lost_state(void **state)
 
 static void test_resync_mode_gating_and_write_failure(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t out[4096];
     int32_t hr;
     (void)state;
@@ -263,7 +263,7 @@ static void fault_scenario(fault_run *f)
 static void fault_setup(fault_run *f)
 {
     memset(f, 0, sizeof *f);
-    f->w = world_new(0, NULL);
+    f->w = world_new(W_MOCK, NULL);
     mock_crypto_default(&f->app_mc);
     f->w->conn.desc.trace = fault_trace;
     f->w->conn.desc.trace_user = f;

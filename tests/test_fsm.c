@@ -49,7 +49,7 @@ static void test_fsm_every_pair(void **state)
     (void)state;
     for (si = 0; si < 5; si++) {
         for (call = 0; call < C_N; call++) {
-            world *w = world_new(0, NULL);
+            world *w = world_new(W_MOCK, NULL);
             snapshot sn;
             uint32_t want = fsm_expect[si][call];
             int32_t hr;
@@ -71,7 +71,7 @@ static void test_fsm_every_pair(void **state)
 
 static void test_fsm_failed_start_then_retry(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t sig[256];
     snapshot sn;
     (void)state;
@@ -92,7 +92,7 @@ static void test_fsm_failed_start_then_retry(void **state)
 
 static void test_fsm_start_parses_40_bytes_ignores_rest(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t sig[256];
     int i;
     (void)state;
@@ -106,7 +106,7 @@ static void test_fsm_start_parses_40_bytes_ignores_rest(void **state)
     assert_int_equal(w->s[0].command_seq, 0x89ABCDEFu);
     /* plaintext shorter than 40 bytes is refused */
     world_free(w);
-    w = world_new(0, NULL);
+    w = world_new(W_MOCK, NULL);
     w_to_state(w, 0, COPP_STATE_KEY_EXCHANGED, 0);
     fsm_sig(w, 0, sig);
     w->mc.plain_len = 39;
@@ -124,7 +124,7 @@ static void test_fsm_crypto_failures_change_nothing(void **state)
     snapshot sn;
     (void)state;
     /* RNG failure at key exchange */
-    w = world_new(0, NULL);
+    w = world_new(W_MOCK, NULL);
     w_to_state(w, 0, COPP_STATE_CERT_LENGTH_RETURNED, 0);
     memset(rgh, 0x5A, sizeof rgh);
     memset(cert, 0x5A, sizeof cert);
@@ -137,7 +137,7 @@ static void test_fsm_crypto_failures_change_nothing(void **state)
     assert_int_equal(cert[0], 0x5A);
     world_free(w);
     /* RSA failure (passes the backend's HRESULT), then MAC keying failure */
-    w = world_new(0, NULL);
+    w = world_new(W_MOCK, NULL);
     w_to_state(w, 0, COPP_STATE_KEY_EXCHANGED, 0);
     fsm_sig(w, 0, sig);
     snap_take(&sn, w, 0);
@@ -156,7 +156,7 @@ static void test_fsm_crypto_failures_change_nothing(void **state)
 
 static void test_fsm_null_pointers(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t rgh[16], cert[64], buf[4096];
     snapshot sn;
     (void)state;
@@ -195,7 +195,7 @@ static void test_fsm_null_pointers(void **state)
     snap_check(&sn, w, 0);
     world_free(w);
 
-    w = world_new(0, NULL);
+    w = world_new(W_MOCK, NULL);
     w_activate(w, 0);
     snap_take(&sn, w, 0);
     assert_int_equal(copp_command(&w->s[0], NULL), COPP_E_POINTER);
@@ -258,7 +258,7 @@ static void test_fsm_connector_init(void **state)
 
 static void test_fsm_session_slots(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     copp_session *extra = (copp_session *)calloc(COPP_MAX_SESSIONS + 1, sizeof *extra);
     int i;
     (void)state;
@@ -279,7 +279,7 @@ static void test_fsm_session_slots(void **state)
 
 static void test_fsm_close_wipes(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     static const uint8_t zero[sizeof(copp_session)] = { 0 };
     (void)state;
     w_activate(w, 0);
@@ -300,7 +300,7 @@ static void trace_rec(void *u, const copp_trace *t)
 
 static void test_fsm_trace_hook(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     trace_log log;
     uint32_t len;
     uint8_t sig[256] = { 0 };

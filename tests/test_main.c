@@ -1,9 +1,11 @@
 /* test_main.c -- the one translation unit of the test binary: the library
  * (COPP_IMPLEMENTATION, with the libtom backend and the app helpers), the
  * mocks, the fixtures and every suite, so that the same suite also runs under
- * COPP_STATIC.  Usage: copp_test [suite ...]   (no argument: every suite). */
+ * COPP_STATIC.  -DCOPP_TEST_OPENSSL runs the real-crypto tests on the OpenSSL
+ * backend instead of libtom.  Usage: copp_test [suite ...]   (none: every suite). */
 #define COPP_IMPLEMENTATION
 #define COPP_WITH_LIBTOM
+#define COPP_WITH_OPENSSL
 #define COPP_WITH_APP
 #include "../copp.h"
 

@@ -21,7 +21,7 @@ static void hw_writes(const world *w, uint32_t from, const uint32_t (*want)[2], 
 
 static void test_rc_hdcp_stays_on_until_last(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     static const uint32_t on[][2] = { { T_HDCP, 1 } }, off[][2] = { { T_HDCP, 0 } };
     (void)state;
     w_activate(w, 0);
@@ -40,7 +40,7 @@ static void test_rc_hdcp_stays_on_until_last(void **state)
 
 static void test_rc_acp_precedence(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     /* OPM precedence 0 < 1 < 3 < 2: numeric max would pick 3 over 2 */
     static const uint32_t want[][2] = { { T_ACP, 2 }, { T_ACP, 3 }, { T_ACP, 0 } };
     (void)state;
@@ -62,7 +62,7 @@ static void test_rc_acp_precedence(void **state)
 
 static void test_rc_cgmsa_precedence_and_redistribution_control(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     static const uint32_t want[][2] = {
         { T_CGMSA, 3 }, { T_CGMSA, 2 }, { T_CGMSA, 4 }, { T_CGMSA, 4 | 8 },
         { T_CGMSA, 3 | 8 }, { T_CGMSA, 8 }, { T_CGMSA, 0 },
@@ -87,7 +87,7 @@ static void test_rc_close_in_every_state(void **state)
     uint32_t st;
     (void)state;
     for (st = COPP_STATE_OPENED; st <= COPP_STATE_SESSION_ACTIVE; st++) {
-        world *w = world_new(0, NULL);
+        world *w = world_new(W_MOCK, NULL);
         w_activate(w, 0);
         assert_int_equal(w_level(w, 0, T_ACP, 1), COPP_S_OK);
         w_to_state(w, 1, st, 0);
@@ -107,7 +107,7 @@ static void test_rc_close_in_every_state(void **state)
 
 static void test_rc_close_when_hardware_fails(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t out[4096];
     (void)state;
     w_activate(w, 0);
@@ -133,7 +133,7 @@ static void test_rc_close_when_hardware_fails(void **state)
 
 static void test_rc_events_once_per_session(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t out[4096];
     (void)state;
     w_activate(w, 0);
@@ -233,7 +233,7 @@ static void test_rc_random_walk_matches_model(void **state)
     static const uint32_t types[] = { T_HDCP, T_ACP, T_CGMSA };
     static const uint32_t levels[3][10] = { { 0, 1 }, { 0, 1, 2, 3 }, { 0, 1, 2, 3, 4, 8, 9, 10, 11, 12 } };
     static const int nlevels[3] = { 2, 4, 10 };
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint32_t rng = 12345, step, writes = 0;
     (void)state;
     for (step = 0; step < 4000; step++) {

@@ -19,7 +19,7 @@ static void test_sig_both_encodings_key_the_session(void **state)
     uint32_t enc;
     (void)state;
     for (enc = COPP_APP_SIG_RAW_LE; enc <= COPP_APP_SIG_PKCS1V15_REVERSED; enc++) {
-        world *w = world_new(1, NULL);
+        world *w = world_new(W_REAL, NULL);
         uint8_t out[4096];
         static const uint8_t g_conn[16] = COPP_GUID_DXVA_COPPQueryConnectorType;
         w_to_state(w, 0, COPP_STATE_SESSION_ACTIVE, enc);
@@ -39,7 +39,7 @@ static void test_sig_both_encodings_key_the_session(void **state)
 
 static void test_sig_modulus_boundary(void **state)
 {
-    world *w = world_new(1, NULL);
+    world *w = world_new(W_REAL, NULL);
     uint8_t sig[256];
     size_t i;
     (void)state;
@@ -58,7 +58,7 @@ static void test_sig_modulus_boundary(void **state)
 
 static void test_sig_bit_flips_rejected(void **state)
 {
-    world *w = world_new(1, NULL);
+    world *w = world_new(W_REAL, NULL);
     uint8_t sig[256];
     uint32_t bit;
     (void)state;
@@ -90,7 +90,7 @@ static void rekey(world *w, uint32_t flags)
 
 static void test_sig_backend_big_endian_mode(void **state)
 {
-    world *w = world_new(1, NULL);
+    world *w = world_new(W_LIBTOM, NULL);
     uint8_t le[256], be[256];
     size_t i;
     (void)state;
@@ -116,7 +116,7 @@ static void test_sig_backend_big_endian_mode(void **state)
 
 static void test_sig_backend_pkcs1v15_mode(void **state)
 {
-    world *w = world_new(1, NULL);
+    world *w = world_new(W_LIBTOM, NULL);
     uint8_t p[40], em[256], sig[256];
     unsigned long emlen = 256;
     mp_int m, n, e;
@@ -146,7 +146,7 @@ static void test_sig_backend_pkcs1v15_mode(void **state)
     world_free(w);
 
     /* in that mode a raw (unpadded) signature is refused as bad padding */
-    w = world_new(1, NULL);
+    w = world_new(W_LIBTOM, NULL);
     rekey(w, COPP_LIBTOM_RSA_PKCS1V15);
     w_to_state(w, 0, COPP_STATE_KEY_EXCHANGED, 0);
     assert_int_equal(copp_app_sign_start_sequence(sig, w->app[0].rgh, p + 16, 1, 2, COPP_APP_SIG_RAW_LE,
@@ -178,6 +178,39 @@ static void test_sig_key_loading(void **state)
     copp_libtom_free(&k);
 }
 
+static void test_sig_openssl_backend(void **state)
+{
+    copp_openssl k;
+    copp_rsa_private_key bad = key_get()->priv;
+    world *w;
+    uint8_t le[256], be[256];
+    size_t i;
+    (void)state;
+    assert_int_equal(copp_openssl_init(NULL, &bad, NULL, NULL, 0), COPP_E_POINTER);
+    assert_int_equal(copp_openssl_init(&k, &bad, NULL, NULL, 2), COPP_E_INVALIDARG);
+    bad.n.len = 128;
+    assert_int_equal(copp_openssl_init(&k, &bad, NULL, NULL, 0), COPP_E_INVALIDARG);
+    bad = key_get()->priv;
+    bad.d.p = NULL;
+    assert_int_equal(copp_openssl_init(&k, &bad, NULL, NULL, 0), COPP_E_INVALIDARG);
+    /* big-endian ciphertext mode, on a connector of its own */
+    w = world_new(W_MOCK, NULL);
+    assert_int_equal(copp_openssl_init(&w->ossl, &key_get()->priv, NULL, NULL, COPP_OPENSSL_RSA_BIG_ENDIAN), COPP_S_OK);
+    w->conn.desc.crypto = copp_openssl_crypto();
+    w->conn.desc.crypto_user = &w->ossl;
+    w->crypto = copp_openssl_crypto();
+    w->crypto_user = &w->ossl;
+    w->real = W_REAL;
+    w_to_state(w, 0, COPP_STATE_KEY_EXCHANGED, 0);
+    memset(w->app[0].kdi, 0x17, 16);
+    assert_int_equal(copp_app_sign_start_sequence(le, w->app[0].rgh, w->app[0].kdi, 10, 20,
+                                                  COPP_APP_SIG_RAW_LE, sig_n(), sig_e()), COPP_S_OK);
+    for (i = 0; i < 256; i++) be[i] = le[255 - i];
+    assert_int_equal(copp_sequence_start(&w->s[0], be), COPP_S_OK);
+    assert_int_equal(w->s[0].status_seq, 10);
+    world_free(w);
+}
+
 static const struct CMUnitTest signature_tests[] = {
     cmocka_unit_test(test_sig_both_encodings_key_the_session),
     cmocka_unit_test(test_sig_modulus_boundary),
@@ -185,4 +218,5 @@ static const struct CMUnitTest signature_tests[] = {
     cmocka_unit_test(test_sig_backend_big_endian_mode),
     cmocka_unit_test(test_sig_backend_pkcs1v15_mode),
     cmocka_unit_test(test_sig_key_loading),
+    cmocka_unit_test(test_sig_openssl_backend),
 };

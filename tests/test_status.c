@@ -28,7 +28,7 @@ static void expect_reply(world *w, int i, const uint8_t out[4096], uint32_t size
 
 static void test_status_every_reply_exact(void **state)
 {
-    world *w = world_new(1, NULL);
+    world *w = world_new(W_REAL, NULL);
     uint8_t out[4096], data[4];
     (void)state;
     w_activate(w, 0);
@@ -107,7 +107,7 @@ static void status_rejected(world *w, int i, const uint8_t in[4096], int32_t hr,
 
 static void test_status_rejections(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t in[4096], out[4096], data[8] = { 0 };
     static const uint8_t unknown[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
     static const uint8_t g_cmd[16] = COPP_GUID_DXVA_COPPSetProtectionLevel;
@@ -158,7 +158,7 @@ static void test_status_rejections(void **state)
 
 static void test_status_optional_ops(void **state)
 {
-    world *w = world_new(0, &mock_hw_ops_minimal);
+    world *w = world_new(W_MOCK, &mock_hw_ops_minimal);
     uint8_t in[4096], out[4096];
     (void)state;
     w_activate(w, 0);
@@ -191,7 +191,7 @@ static void test_status_optional_ops(void **state)
     world_free(w);
 
     /* HDCPKeyData on a connector without HDCP (A13) */
-    w = world_new_ex(0, NULL, COPP_PROTECTION_TYPE_ACP);
+    w = world_new_ex(W_MOCK, NULL, COPP_PROTECTION_TYPE_ACP);
     w_activate(w, 0);
     assert_int_equal(copp_app_status_request(in, w_rapp, g_q_hdcp, w->app[0].status_seq, NULL, 0), COPP_S_OK);
     status_rejected(w, 0, in, COPP_E_INVALIDARG, COPP_REASON_NOT_SUPPORTED);
@@ -202,7 +202,7 @@ static void test_status_optional_ops(void **state)
 
 static void test_status_alias_and_wrap(void **state)
 {
-    world *w = world_new(1, NULL);
+    world *w = world_new(W_REAL, NULL);
     uint8_t buf[4096];
     (void)state;
     w->app[0].status_seq = 0xFFFFFFFFu;

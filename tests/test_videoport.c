@@ -48,7 +48,7 @@ static void vp_rejected(world *w, const uint8_t vp[356], uint32_t status)
 
 static void test_vp_get(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t vp[356], out[356], want[356];
     (void)state;
     w->hw.vp.dwMode = COPP_VP_MODE_TV_PLAYBACK;
@@ -76,7 +76,7 @@ static void test_vp_get(void **state)
     world_free(w);
 
     /* no TV output and no ACP: dwFlags 0, standards WIN_VGA (spec 13.3) */
-    w = world_new_ex(0, &mock_hw_ops_minimal, COPP_PROTECTION_TYPE_HDCP);
+    w = world_new_ex(W_MOCK, &mock_hw_ops_minimal, COPP_PROTECTION_TYPE_HDCP);
     vp_build(vp, COPP_VP_COMMAND_GET, 0xFFFF, 0, 0, 0);
     assert_int_equal(copp_handle_videoparameters(&w->conn, vp, out), COPP_NO_ERROR);
     assert_int_equal(copp__ld32(out + 24), 0);
@@ -93,7 +93,7 @@ static void test_vp_get(void **state)
 
 static void test_vp_bad_requests(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t vp[356];
     uint32_t key;
     (void)state;
@@ -129,7 +129,7 @@ static void test_vp_bad_requests(void **state)
     assert_int_equal(copp_handle_videoparameters(&w->conn, vp, NULL), COPP_ERROR_INVALID_PARAMETER);
     world_free(w);
     /* TV members without vp_set are refused */
-    w = world_new(0, &mock_hw_ops_minimal);
+    w = world_new(W_MOCK, &mock_hw_ops_minimal);
     vp_build(vp, COPP_VP_COMMAND_SET, COPP_VP_FLAGS_TV_MODE, 0, 0, 0);
     vp_rejected(w, vp, COPP_ERROR_INVALID_PARAMETER);
     world_free(w);
@@ -137,7 +137,7 @@ static void test_vp_bad_requests(void **state)
 
 static void test_vp_set_tv_members(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t vp[356], out[356];
     (void)state;
     vp_build(vp, COPP_VP_COMMAND_SET, COPP_VP_FLAGS_TV_MODE | COPP_VP_FLAGS_FLICKER, 0, 0, 0);
@@ -152,7 +152,7 @@ static void test_vp_set_tv_members(void **state)
 
 static void test_vp_refcount_mixed_deactivate_and_change_off(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint32_t k1, k2, k3;
     static const uint32_t want[][2] = { { T_ACP, 2 }, { T_ACP, 3 }, { T_ACP, 1 }, { T_ACP, 0 } };
     (void)state;
@@ -176,7 +176,7 @@ static void test_vp_refcount_mixed_deactivate_and_change_off(void **state)
 
 static void test_vp_copp_interplay(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint32_t key;
     (void)state;
     w_activate(w, 0);
@@ -216,7 +216,7 @@ static int script32_rng(void *u, uint8_t *buf, size_t len)
 
 static void test_vp_keys_unique_and_unpredictable(void **state)
 {
-    world *w = world_new(1, NULL);   /* the OS RNG through the libtom backend */
+    world *w = world_new(W_REAL, NULL);   /* the OS RNG, through the backend under test */
     uint32_t *seen = (uint32_t *)calloc(4000, sizeof *seen);
     uint32_t live[8];
     int i, j, dup = 0;
@@ -239,7 +239,7 @@ static void test_vp_keys_unique_and_unpredictable(void **state)
     world_free(w);
 
     /* the rule itself, with an adversarial RNG: 0 and a live key are skipped */
-    w = world_new(0, NULL);
+    w = world_new(W_MOCK, NULL);
     scripted = mock_crypto_table;
     scripted.randombytes = script32_rng;
     w->conn.desc.crypto = &scripted;
@@ -263,7 +263,7 @@ static void test_vp_keys_unique_and_unpredictable(void **state)
 
 static void test_vp_slots_and_failures(void **state)
 {
-    world *w = world_new(0, NULL);
+    world *w = world_new(W_MOCK, NULL);
     uint8_t vp[356];
     uint32_t keys[COPP_MAX_VP_KEYS], k;
     int i;
