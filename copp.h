@@ -781,6 +781,8 @@ typedef struct copp_libtom {
     uint32_t flags;
     int aes;            /* libtomcrypt cipher index of AES */
     omac_state work;    /* per-message CMAC scratch, copied from the session's keyed state */
+    uint8_t msg[4096];  /* a message and its zero tail, contiguous: omac_process keeps its
+                           last block buffered, so one call is much faster than several */
 } copp_libtom;
 
 /* copp_libtom_init -- load a 2048-bit key.
@@ -815,6 +817,7 @@ COPP_API int copp_libtom_randombytes(void *user, uint8_t *buf, size_t len);
 typedef struct copp_openssl {
     EVP_PKEY *pkey;
     EVP_PKEY_CTX *dec;   /* keyed for raw decryption, reused */
+    EVP_CIPHER *aes_cbc; /* AES-128-CBC, fetched once (an implicit fetch per key is slow) */
     BIGNUM *n;
     int (*randombytes)(void *user, uint8_t *buf, size_t len);
     void *rng_user;
@@ -952,12 +955,21 @@ static int copp__ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
     return (int)(1u & ((d - 1u) >> 8));
 }
 
-/* Wipe through volatile stores so the compiler cannot drop it. */
+/* Wipe secrets so the compiler cannot drop it: memset through a volatile
+ * function pointer (picotls), or volatile stores without libc. */
+#ifndef COPP_NO_STDLIB
+static void *(*const volatile copp__memset_v)(void *, int, size_t) = memset;
+static void copp__wipe(void *p, size_t n)
+{
+    copp__memset_v(p, 0, n);
+}
+#else
 static void copp__wipe(void *p, size_t n)
 {
     volatile uint8_t *v = (volatile uint8_t *)p;
     while (n--) *v++ = 0;
 }
+#endif
 
 static int copp__guid_eq(const uint8_t *a, const uint8_t *b)
 {
@@ -1490,8 +1502,11 @@ COPP_API int32_t copp_query_status(copp_session *s, const uint8_t in[4096], uint
     uint32_t why = COPP_REASON_NONE, before, size = 0;
     int32_t hr, r;
     /* cbSizeData (4) followed by the largest reply (88), assembled here so that
-     * out is written only once everything has succeeded (A22). */
-    uint8_t head[4 + COPP_STATUS_SIGNALING_BYTES];
+     * out is written only once everything has succeeded (A22); rounded up to
+     * whole AES blocks (the extra bytes are the output's zeros), so the MAC
+     * runs on aligned blocks only. */
+    uint8_t head[4 + COPP_STATUS_SIGNALING_BYTES + 4];
+    size_t maced;
     uint8_t tag[COPP_MAC_BYTES];
     copp_connector *c;
     if (s == NULL) return COPP_E_POINTER;
@@ -1510,8 +1525,8 @@ COPP_API int32_t copp_query_status(copp_session *s, const uint8_t in[4096], uint
         copp__st32(head, size);
         COPP_MEMCPY(head + 4, in + COPP_STIN_OFF_RAPP, COPP_RANDOM_BYTES);   /* rApp echo (spec 10.5) */
         copp__st32(head + 4 + 16, s->pending_flags);                          /* dwFlags (spec 11) */
-        r = c->desc.crypto->mac(c->desc.crypto_user, &s->mac, head, 4 + size,
-                                COPP_MACED_BYTES - 4 - size, tag);
+        maced = (4u + size + 15u) & ~(size_t)15u;
+        r = c->desc.crypto->mac(c->desc.crypto_user, &s->mac, head, maced, COPP_MACED_BYTES - maced, tag);
         if (r != COPP_S_OK) hr = copp__cb_fail(&why, COPP_REASON_CRYPTO_FAILED, r);
     }
     if (hr == COPP_S_OK) {
@@ -1930,6 +1945,7 @@ COPP_API void copp_libtom_free(copp_libtom *k)
     copp__mp_wipe_clear(&k->q); copp__mp_wipe_clear(&k->dp); copp__mp_wipe_clear(&k->dq);
     copp__mp_wipe_clear(&k->qinv);
     copp__wipe(&k->work, sizeof k->work);
+    copp__wipe(k->msg, sizeof k->msg);
 }
 
 /* RSADP with CRT and blinding, in place on 256 big-endian bytes: m = c^d mod n,
@@ -2022,11 +2038,18 @@ static int32_t copp__libtom_mac_init(void *user, copp_mac_ctx *ctx, const uint8_
 static int32_t copp__libtom_mac(void *user, const copp_mac_ctx *ctx, const uint8_t *msg, size_t len,
                                 size_t zero_tail, uint8_t tag[16])
 {
-    static const uint8_t zeros[256] = { 0 };
+    static const uint8_t zeros[1024] = { 0 };
     copp_libtom *k = (copp_libtom *)user;
     unsigned long taglen = 16;
     int err;
     COPP_MEMCPY(&k->work, ctx->bytes, sizeof k->work);
+    if (zero_tail && len + zero_tail <= sizeof k->msg) {
+        COPP_MEMCPY(k->msg, msg, len);
+        COPP_MEMSET(k->msg + len, 0, zero_tail);
+        msg = k->msg;
+        len += zero_tail;
+        zero_tail = 0;
+    }
     err = len ? omac_process(&k->work, msg, (unsigned long)len) : CRYPT_OK;
     while (err == CRYPT_OK && zero_tail) {
         size_t n = zero_tail < sizeof zeros ? zero_tail : sizeof zeros;
@@ -2074,6 +2097,8 @@ COPP_API void copp_openssl_free(copp_openssl *k)
     EVP_PKEY_CTX_free(k->dec);
     EVP_PKEY_free(k->pkey);
     BN_clear_free(k->n);
+    EVP_CIPHER_free(k->aes_cbc);
+    k->aes_cbc = NULL;
     k->dec = NULL;
     k->pkey = NULL;
     k->n = NULL;
@@ -2119,7 +2144,8 @@ COPP_API int32_t copp_openssl_init(copp_openssl *k, const copp_rsa_private_key *
         EVP_PKEY_CTX_set_rsa_padding(k->dec, RSA_NO_PADDING) != 1)
         goto done;
     k->n = BN_dup(bn[0]);
-    if (k->n == NULL) { hr = COPP_E_OUTOFMEMORY; goto done; }
+    k->aes_cbc = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
+    if (k->n == NULL || k->aes_cbc == NULL) { hr = COPP_E_OUTOFMEMORY; goto done; }
     k->randombytes = rng ? rng : copp_openssl_randombytes;
     k->rng_user = rng_user;
     k->flags = flags;
@@ -2179,14 +2205,14 @@ static void copp__cmac_dbl(uint8_t out[16], const uint8_t in[16])
 static int32_t copp__openssl_mac_init(void *user, copp_mac_ctx *ctx, const uint8_t key[16])
 {
     static const uint8_t zero[16] = { 0 };
+    copp_openssl *k = (copp_openssl *)user;
     copp__ossl_mac *m = (copp__ossl_mac *)(void *)ctx->bytes;
     uint8_t L[16];
     int n = 0;
-    (void)user;
     m->cbc = EVP_CIPHER_CTX_new();
     if (m->cbc == NULL) return COPP_E_OUTOFMEMORY;
     /* L = AES_K(0^128): one CBC block under a zero IV */
-    if (EVP_EncryptInit_ex(m->cbc, EVP_aes_128_cbc(), NULL, key, zero) != 1 ||
+    if (EVP_EncryptInit_ex(m->cbc, k->aes_cbc, NULL, key, zero) != 1 ||
         EVP_CIPHER_CTX_set_padding(m->cbc, 0) != 1 || EVP_EncryptUpdate(m->cbc, L, &n, zero, 16) != 1 || n != 16) {
         EVP_CIPHER_CTX_free(m->cbc);
         m->cbc = NULL;
@@ -2204,7 +2230,7 @@ static int32_t copp__openssl_mac_init(void *user, copp_mac_ctx *ctx, const uint8
 static int32_t copp__openssl_mac(void *user, const copp_mac_ctx *ctx, const uint8_t *msg, size_t len,
                                  size_t zero_tail, uint8_t tag[16])
 {
-    static const uint8_t zeros[256] = { 0 };
+    static const uint8_t zeros[1024] = { 0 };
     static const uint8_t iv0[16] = { 0 };
     copp_openssl *k = (copp_openssl *)user;
     const copp__ossl_mac *m = (const copp__ossl_mac *)(const void *)ctx->bytes;

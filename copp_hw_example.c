@@ -530,7 +530,7 @@ int main(int argc, char **argv)
     static sim_gpu gpu;
     static copp_libtom ltc;
     static copp_connector conn;
-    uint8_t *der, nb[256], eb[8], pb[128], qb[128], dpb[128], dqb[128], qib[128], first[4096];
+    uint8_t *der, nb[256], eb[8], db[256], pb[128], qb[128], dpb[128], dqb[128], qib[128], first[4096];
     size_t der_len = 0;
     rsa_key rk;
     copp_rsa_private_key key;
@@ -554,6 +554,7 @@ int main(int argc, char **argv)
     }
     free(der);
     key.n = mp_bytes(rk.N, nb, sizeof nb);     key.e = mp_bytes(rk.e, eb, sizeof eb);
+    key.d = mp_bytes(rk.d, db, sizeof db);
     key.p = mp_bytes(rk.p, pb, sizeof pb);     key.q = mp_bytes(rk.q, qb, sizeof qb);
     key.dp = mp_bytes(rk.dP, dpb, sizeof dpb); key.dq = mp_bytes(rk.dQ, dqb, sizeof dqb);
     key.qinv = mp_bytes(rk.qP, qib, sizeof qib);

@@ -20,11 +20,12 @@ static size_t hex_var(const char *hex, uint8_t *out, size_t cap)
 static void ltc_mac(const uint8_t key[16], const uint8_t *msg, size_t len, size_t zeros, uint8_t tag[16])
 {
     static copp_libtom ltc;           /* only its AES index and scratch are used */
-    static copp_openssl ossl;         /* only its scratch is used */
+    static copp_openssl ossl;         /* its cipher and scratch are used */
     const copp_crypto *cr = copp_libtom_crypto();
     void *user = &ltc;
     copp_mac_ctx ctx;
 #ifdef COPP_TEST_OPENSSL
+    if (ossl.aes_cbc == NULL) assert_int_equal(copp_openssl_init(&ossl, &key_get()->priv, NULL, NULL, 0), COPP_S_OK);
     cr = copp_openssl_crypto();
     user = &ossl;
 #endif
