@@ -30,6 +30,7 @@
 #include "test_signature.c"
 #include "test_videoport.c"
 #include "test_faults.c"
+#include "test_hardening.c"
 
 typedef struct suite { const char *name; const struct CMUnitTest *tests; size_t n; } suite;
 #define SUITE(name, arr) { name, arr, sizeof arr / sizeof arr[0] }
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
         SUITE("signature", signature_tests),
         SUITE("videoport", videoport_tests),
         SUITE("faults", fault_tests),
+        SUITE("hardening", hardening_tests),
     };
     size_t i;
     int failed = 0, a;
