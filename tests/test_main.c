@@ -31,6 +31,7 @@
 #include "test_videoport.c"
 #include "test_faults.c"
 #include "test_hardening.c"
+#include "test_explore.c"
 
 typedef struct suite { const char *name; const struct CMUnitTest *tests; size_t n; } suite;
 #define SUITE(name, arr) { name, arr, sizeof arr / sizeof arr[0] }
@@ -47,6 +48,7 @@ int main(int argc, char **argv)
         SUITE("videoport", videoport_tests),
         SUITE("faults", fault_tests),
         SUITE("hardening", hardening_tests),
+        SUITE("explore", explore_tests),
     };
     size_t i;
     int failed = 0, a;
