@@ -2,10 +2,13 @@
 #   make demo            simulated GPU, two applications on one connector
 #   make test            compile checks + every cmocka suite in every config + the demo
 #   make compile-check   the header alone as C99 / C++11 with gcc and clang
+#   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60) from its seed corpus
+#   make sanitize        the suite under ASan+UBSan with gcc and clang, and under valgrind
 #   make bench           hot paths vs their floors (table, build/bench.csv, build/bench.png)
 #   make budgets         stack per entry point, object and code sizes, zero-allocation proof
 #   make clean
 
+SHELL   := /bin/bash
 VECTORS ?= $(abspath ../shared/vectors)
 BUILD   := build
 CC      ?= cc
@@ -25,7 +28,11 @@ CFG_openssl  := -DCOPP_TEST_OPENSSL   # real-crypto tests on the OpenSSL backend
 
 TEST_SRC := $(wildcard tests/*.c)
 
-.PHONY: all test demo clean deps compile-check bench budgets
+.PHONY: all test demo clean deps compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize ctgrind stress
+
+FUZZ_TARGETS := signature command status videoparameters session
+FUZZ_SECONDS ?= 60
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Benchmarks run at -O2 with AES-NI for the floor reference loop (x86-64 only).
 BENCH_FLAGS := -std=c99 -O2 $(WARN) $(if $(filter x86_64,$(shell uname -m)),-maes,)
@@ -66,6 +73,59 @@ budgets: $(BUILD)/copp_budgets | deps $(BUILD)
 	@echo "code size of the core (no backend), bytes:"; size $(BUILD)/budget_core.o | awk 'NR == 2 { printf "  .text %s  .data %s  .bss %s\n", $$1, $$2, $$3 }'
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets
 
+# libFuzzer builds (clang) and plain replay builds (any compiler, sanitized).
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h tests/fuzz/fuzz_snap.h copp.h tests/mock_hw.c tests/mock_crypto.c | deps $(BUILD)
+	clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $< -o $@
+
+$(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_common.h tests/fuzz/fuzz_snap.h copp.h tests/mock_hw.c tests/mock_crypto.c | deps $(BUILD)
+	$(CC) -std=c99 -g -O1 $(WARN) $(SAN) $< tests/fuzz/replay_main.c -o $@
+
+# Replays every seed corpus (and anything the fuzzers saved under build/) under ASan+UBSan.
+fuzz-replay: $(addprefix $(BUILD)/replay_,$(FUZZ_TARGETS))
+	@set -e; for t in $(FUZZ_TARGETS); do printf '%-16s ' $$t; \
+	  $(BUILD)/replay_$$t tests/fuzz/corpus/$$t $$( [ -d $(BUILD)/fuzz-corpus/$$t ] && echo $(BUILD)/fuzz-corpus/$$t ); done
+
+fuzz: $(addprefix $(BUILD)/fuzz_,$(FUZZ_TARGETS))
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD)/fuzz-corpus/$$t; cp -n tests/fuzz/corpus/$$t/* $(BUILD)/fuzz-corpus/$$t/ 2>/dev/null || true; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  $(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz-$$t- \
+	    $(BUILD)/fuzz-corpus/$$t 2>&1 | grep -E 'stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done' ; \
+	  test $${PIPESTATUS[0]} -eq 0; done
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=8
+
+# The whole suite under ASan+UBSan (gcc and clang) and under valgrind memcheck
+# (every 16th bit of the sweeps and shallower exploration there: valgrind is slow).
+sanitize: | deps $(BUILD)
+	$(CC) -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_VECTORS_DIR='"$(VECTORS)"' tests/test_main.c -o $(BUILD)/copp_test-asan-gcc $(TEST_LIBS)
+	clang -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_VECTORS_DIR='"$(VECTORS)"' tests/test_main.c -o $(BUILD)/copp_test-asan-clang $(TEST_LIBS)
+	clang -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_TEST_OPENSSL -DCOPP_VECTORS_DIR='"$(VECTORS)"' tests/test_main.c -o $(BUILD)/copp_test-asan-clang-openssl $(TEST_LIBS)
+	$(BUILD)/copp_test-asan-gcc
+	$(BUILD)/copp_test-asan-clang
+	$(BUILD)/copp_test-asan-clang-openssl
+	COPP_TEST_SAMPLE=16 valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite $(BUILD)/copp_test-default
+	@echo "== sanitize: ASan+UBSan (gcc, clang, clang+OpenSSL) and valgrind memcheck clean"
+
+# Constant time: secret bytes marked undefined for valgrind; the leaky control must be caught.
+ctgrind: | deps $(BUILD)
+	@$(CC) -std=c99 -g -O1 $(WARN) tests/ct/ctgrind.c -o $(BUILD)/ctgrind -lcrypto
+	@valgrind -q --error-exitcode=1 $(BUILD)/ctgrind
+	@if valgrind -q --error-exitcode=1 $(BUILD)/ctgrind --leaky > $(BUILD)/ctgrind-control.log 2>&1; then \
+	   echo "ctgrind: the leaky control was NOT caught"; exit 1; \
+	 else echo "ctgrind: the leaky control was caught (so the check can fail)"; fi
+
+# The locking model under ThreadSanitizer (clang and gcc); the unlocked control must be caught.
+stress: | deps $(BUILD)
+	@clang -std=c99 -g -O1 -fsanitize=thread $(WARN) tests/stress/stress.c -o $(BUILD)/stress-tsan -lpthread
+	@$(CC) -std=c99 -g -O1 -fsanitize=thread $(WARN) tests/stress/stress.c -o $(BUILD)/stress-tsan-gcc -lpthread
+	@TSAN_OPTIONS=halt_on_error=1 $(BUILD)/stress-tsan && TSAN_OPTIONS=halt_on_error=1 $(BUILD)/stress-tsan-gcc > /dev/null
+	@clang -std=c99 -g -O1 -fsanitize=thread $(WARN) -DSTRESS_NO_LOCK tests/stress/stress.c -o $(BUILD)/stress-tsan-nolock -lpthread
+	@if TSAN_OPTIONS=halt_on_error=1 timeout 120 $(BUILD)/stress-tsan-nolock > $(BUILD)/stress-control.log 2>&1; then \
+	   echo "stress: the unlocked control was NOT caught"; exit 1; \
+	 else echo "stress: the unlocked control was caught by TSan (so the check can fail)"; fi
+
 demo: $(BUILD)/copp_demo
 	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der
 
@@ -82,6 +142,14 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@echo "bench: ok"
 	@echo "== budgets: no heap allocation in copp.h"
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets | tail -n 1
+	@echo "== constant-time check (valgrind)"
+	@$(MAKE) --no-print-directory ctgrind
+	@echo "== locking model under ThreadSanitizer"
+	@$(MAKE) --no-print-directory stress
+	@echo "== fuzz corpora replayed under ASan+UBSan"
+	@$(MAKE) --no-print-directory fuzz-replay
+	@echo "== fuzz smoke (libFuzzer, 8 s per target)"
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@echo "== all suites passed in every config: $(CONFIGS)"
 
 # The header alone (core, and with the libtom backend + app helpers), as C99

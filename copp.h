@@ -32,9 +32,14 @@
          bytes in Windows memory order.  Wire blobs are read and written byte by
          byte, never cast to structs, so alignment and host byte order do not matter.
        - Lengths are in bytes.  Buffers are passed in by the caller.
-       - Nothing inside copp locks.  Calls on one connector (and on all sessions
-         bound to it) MUST be serialized by the caller, as a miniport's
-         HwVidStartIO already serializes them.
+       - Locking: nothing inside copp locks.  Calls on one connector (and on
+         all sessions bound to it, and copp_handle_videoparameters and
+         copp_connector_resync on it) MUST be serialized by the caller, as a
+         miniport's HwVidStartIO already serializes them; a driver that takes
+         requests on several threads holds one lock per connector around each
+         call.  Different connectors share no state and need no lock between
+         them.  A backend object (copp_libtom, copp_openssl) belongs to one
+         connector.  (make stress checks both rules under ThreadSanitizer.)
        - Hardware and crypto callbacks MUST NOT call back into copp.
 
    CONFIGURATION (define before including, the same in every translation unit)

@@ -348,7 +348,7 @@ static void x_report(int nsess, int depth, int active)
                   "covering %.3g call sequences\n", nsess, depth, active ? "all active" : "empty",
                   (unsigned long long)states, (unsigned long long)steps,
                   x_sequences(nsess * XA_PER_SESSION + XA_GLOBAL, depth));
-    assert_true(states > 500);
+    assert_true(states > (uint64_t)(getenv("COPP_TEST_SAMPLE") ? 100 : 500));   /* the search really ran */
 }
 
 static void test_explore_two_sessions_depth8(void **state)
