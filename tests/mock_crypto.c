@@ -77,3 +77,24 @@ static void mock_crypto_default(mock_crypto *m)
     m->counter = 0x40;
     m->fail_hr = COPP_E_FAIL;
 }
+
+/* A connector on mock hardware and mock crypto (both mocks included before
+ * this file), with a short certificate: the common setup of the explorer,
+ * the fuzz targets and the stress test. */
+static inline void mock_connector_init(copp_connector *c, mock_hw *hw, mock_crypto *m)
+{
+    static const char cert[] = "<CertificateCollection Version=\"2.0\"/>";
+    copp_connector_desc d;
+    int32_t hr;
+    mock_hw_default(hw);
+    mock_crypto_default(m);
+    memset(&d, 0, sizeof d);
+    d.hw = &mock_hw_ops;
+    d.hw_user = hw;
+    d.crypto = &mock_crypto_table;
+    d.crypto_user = m;
+    d.certificate = (const uint8_t *)cert;
+    d.certificate_len = (uint32_t)(sizeof cert - 1);
+    hr = copp_connector_init(c, &d);
+    if (hr != COPP_S_OK) abort();
+}

@@ -53,18 +53,8 @@ static void xw_copy(xworld *dst, const xworld *src)
 
 static void xw_init(xworld *w)
 {
-    copp_connector_desc d;
     memset(w, 0, sizeof *w);
-    mock_hw_default(&w->hw);
-    mock_crypto_default(&w->mc);
-    memset(&d, 0, sizeof d);
-    d.hw = &mock_hw_ops;
-    d.hw_user = &w->hw;
-    d.crypto = &mock_crypto_table;
-    d.crypto_user = &w->mc;
-    d.certificate = (const uint8_t *)w_cert;
-    d.certificate_len = (uint32_t)strlen(w_cert);
-    assert_int_equal(copp_connector_init(&w->conn, &d), COPP_S_OK);
+    mock_connector_init(&w->conn, &w->hw, &w->mc);
 }
 
 /* Start sequence numbers near the wrap, different per session. */

@@ -48,20 +48,17 @@ static inline void fz_abort(const char *what)
 
 static inline void fz_init(fz_world *w)
 {
-    copp_connector_desc d;
-    static const char cert[] = "<CertificateCollection Version=\"2.0\"/>";
     memset(w, 0, sizeof *w);
-    mock_hw_default(&w->hw);
-    mock_crypto_default(&w->mc);
-    memset(&d, 0, sizeof d);
-    d.hw = &mock_hw_ops;
-    d.hw_user = &w->hw;
-    d.crypto = &mock_crypto_table;
-    d.crypto_user = &w->mc;
-    d.certificate = (const uint8_t *)cert;
-    d.certificate_len = (uint32_t)strlen(cert);
-    FZ_CHECK(copp_connector_init(&w->conn, &d) == COPP_S_OK);
+    mock_connector_init(&w->conn, &w->hw, &w->mc);
 }
+
+/* The eight status requests, in the order of spec section 8. */
+static const uint8_t fz_status_guids[8][16] = {
+    COPP_GUID_DXVA_COPPQueryConnectorType, COPP_GUID_DXVA_COPPQueryProtectionType,
+    COPP_GUID_DXVA_COPPQueryLocalProtectionLevel, COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel,
+    COPP_GUID_DXVA_COPPQueryDisplayData, COPP_GUID_DXVA_COPPQueryHDCPKeyData,
+    COPP_GUID_DXVA_COPPQueryBusData, COPP_GUID_DXVA_COPPQuerySignaling
+};
 
 static inline void fz_kdi(int i, uint8_t kdi[16])
 {

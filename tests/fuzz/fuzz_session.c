@@ -9,12 +9,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const uint8_t guids[8][16] = {
-        COPP_GUID_DXVA_COPPQueryConnectorType, COPP_GUID_DXVA_COPPQueryProtectionType,
-        COPP_GUID_DXVA_COPPQueryLocalProtectionLevel, COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel,
-        COPP_GUID_DXVA_COPPQueryDisplayData, COPP_GUID_DXVA_COPPQueryHDCPKeyData,
-        COPP_GUID_DXVA_COPPQueryBusData, COPP_GUID_DXVA_COPPQuerySignaling
-    };
     static const uint8_t g_sig[16] = COPP_GUID_DXVA_COPPSetSignaling;
     static const uint8_t g_vp[16] = COPP_GUID_VIDEOPARAMETERS;
     static fz_world w;
@@ -66,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint8_t d[4];
             int k = arg & 7;
             copp__st32(d, (uint32_t)1u << ((arg >> 3) & 3));
-            copp_app_status_request(cmd, w.rgh[i], guids[k], w.s[i].status_seq - ((arg >> 5) & 1u), d,
+            copp_app_status_request(cmd, w.rgh[i], fz_status_guids[k], w.s[i].status_seq - ((arg >> 5) & 1u), d,
                                     (k == 2 || k == 3) ? 4u : 0u);
             copp_query_status(&w.s[i], cmd, out);
             break;

@@ -8,12 +8,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const uint8_t guids[8][16] = {
-        COPP_GUID_DXVA_COPPQueryConnectorType, COPP_GUID_DXVA_COPPQueryProtectionType,
-        COPP_GUID_DXVA_COPPQueryLocalProtectionLevel, COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel,
-        COPP_GUID_DXVA_COPPQueryDisplayData, COPP_GUID_DXVA_COPPQueryHDCPKeyData,
-        COPP_GUID_DXVA_COPPQueryBusData, COPP_GUID_DXVA_COPPQuerySignaling
-    };
     static fz_world w;
     static fz_snap sn;
     static uint8_t req[4096], out[4096];
@@ -29,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(req, 0, sizeof req);
         fz_bytes(&in, req, 44);
         if (flags & 1) copp__st32(req + 32, w.s[0].status_seq);
-        if (flags & 2) memcpy(req + 16, guids[(flags >> 5) & 7], 16);
+        if (flags & 2) memcpy(req + 16, fz_status_guids[(flags >> 5) & 7], 16);
         if (flags & 4) copp__st32(req + 36, (((flags >> 5) & 7) == 2 || ((flags >> 5) & 7) == 3) ? 4u : 0u);
         if (flags & 8) copp_connector_event(&w.conn, flags & 16 ? COPP_STATUS_RENEGOTIATION_REQUIRED : COPP_STATUS_LINK_LOST);
         memset(out, 0xA5, sizeof out);
