@@ -152,20 +152,38 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@echo "== all suites passed in every config: $(CONFIGS)"
 
-# The header alone (core, and with the libtom backend + app helpers), as C99
-# and C++11, with gcc and clang, at the strict warning level; no stack frame
-# over 512 bytes (-Wframe-larger-than at -O2).
+# The compile matrix.  The header alone (core, and with both backends and the
+# app helpers): gcc and clang as C99/C11/C17, g++ and clang++ as C++11/C++17,
+# at the strict warning level with no stack frame over 512 bytes
+# (-Wframe-larger-than at -O2).  Then: declarations in two translation units
+# with the implementation in one (linked and run); COPP_STATIC exports no
+# copp symbol (nm); a freestanding COPP_NO_STDLIB object imports nothing at
+# -O0 and -O2 (nm -u); a -mgeneral-regs-only build (no floating point, x86-64);
+# Microsoft's own COPP spellings declared before copp.h collide with nothing.
 compile-check: | deps $(BUILD)
 	@set -e; \
 	printf '#define COPP_IMPLEMENTATION\n#include "copp.h"\n' > $(BUILD)/cc_core.c; \
 	printf '#define COPP_IMPLEMENTATION\n#define COPP_WITH_LIBTOM\n#define COPP_WITH_OPENSSL\n#define COPP_WITH_APP\n#include "copp.h"\n' > $(BUILD)/cc_full.c; \
+	printf '#define COPP_IMPLEMENTATION\n#define COPP_NO_STDLIB\n#include "copp.h"\n' > $(BUILD)/cc_free.c; \
 	cp $(BUILD)/cc_core.c $(BUILD)/cc_core.cpp; cp $(BUILD)/cc_full.c $(BUILD)/cc_full.cpp; \
-	for cc in gcc clang; do for f in core full; do \
-	  $$cc -std=c99 $(STRICT) -Wstrict-prototypes -I. -c $(BUILD)/cc_$$f.c -o $(BUILD)/cc_$$f-$$cc.o; \
-	  echo "ok: $$cc -std=c99 ($$f)"; done; done; \
-	for cxx in g++ clang++; do for f in core full; do \
-	  $$cxx -std=c++11 $(STRICT) -I. -c $(BUILD)/cc_$$f.cpp -o $(BUILD)/cc_$$f-$$cxx.o; \
-	  echo "ok: $$cxx -std=c++11 ($$f)"; done; done
+	for cc in gcc clang; do for std in c99 c11 c17; do for f in core full; do \
+	  $$cc -std=$$std $(STRICT) -Wstrict-prototypes -I. -c $(BUILD)/cc_$$f.c -o $(BUILD)/cc_$$f-$$cc.o; done; \
+	  echo "ok: $$cc -std=$$std (core, full)"; done; done; \
+	for cxx in g++ clang++; do for std in c++11 c++17; do for f in core full; do \
+	  $$cxx -std=$$std $(STRICT) -I. -c $(BUILD)/cc_$$f.cpp -o $(BUILD)/cc_$$f-$$cxx.o; done; \
+	  echo "ok: $$cxx -std=$$std (core, full)"; done; done; \
+	for cc in gcc clang; do \
+	  $$cc -std=c99 $(STRICT) tests/compile/two_tu_a.c tests/compile/two_tu_b.c -o $(BUILD)/two_tu-$$cc; $(BUILD)/two_tu-$$cc; \
+	  $$cc -std=c99 $(STRICT) -c tests/compile/static_impl.c -o $(BUILD)/static_impl-$$cc.o; \
+	  if nm -g --defined-only $(BUILD)/static_impl-$$cc.o | grep -q ' copp'; then echo "COPP_STATIC exports copp symbols ($$cc)"; exit 1; fi; \
+	  for o in -O0 -O2; do \
+	    $$cc -std=c99 $$o -ffreestanding -fno-builtin -Wall -Wextra -Werror -I. -c $(BUILD)/cc_free.c -o $(BUILD)/cc_free-$$cc.o; \
+	    if [ -n "$$(nm -u $(BUILD)/cc_free-$$cc.o)" ]; then echo "freestanding $$cc $$o imports:"; nm -u $(BUILD)/cc_free-$$cc.o; exit 1; fi; \
+	  done; \
+	  if [ "$$(uname -m)" = x86_64 ]; then $$cc -std=c99 -O2 -mgeneral-regs-only -Wall -Wextra -Werror -I. -c $(BUILD)/cc_core.c -o $(BUILD)/cc_gro-$$cc.o; fi; \
+	  $$cc -std=c99 -Wall -Wextra -Werror -c tests/compile/ms_names.c -o $(BUILD)/ms_names-$$cc.o; \
+	  echo "ok: $$cc two-TU link, COPP_STATIC exports nothing, freestanding imports nothing, general-regs-only, Microsoft names"; \
+	done
 
 clean:
 	rm -rf $(BUILD)

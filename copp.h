@@ -533,8 +533,10 @@ typedef struct copp_crypto {
      * bytes).  Must not modify ctx. */
     int32_t (*mac)(void *user, const copp_mac_ctx *ctx, const uint8_t *msg, size_t len,
                    size_t zero_tail, uint8_t tag[16]);
-    /* Optional: release what mac_init acquired outside ctx.  copp wipes ctx
-     * itself afterwards.  NULL: nothing to release. */
+    /* Optional: release what mac_init acquired outside ctx.  Called at close
+     * and also after a failed mac_init (ctx then holds whatever mac_init left
+     * there, all zero at the least).  copp wipes ctx itself afterwards.
+     * NULL: nothing to release. */
     void (*mac_release)(void *user, copp_mac_ctx *ctx);
 } copp_crypto;
 
@@ -1186,7 +1188,7 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
     if (types & ~(COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA))
         return copp__reason_hr(COPP_REASON_BAD_CONFIG);
     COPP_MEMSET(c, 0, sizeof *c);
-    c->desc = *desc;
+    COPP_MEMCPY(&c->desc, desc, sizeof *desc);   /* no struct assignment: freestanding builds call nothing */
     c->protection_types = types;
     for (t = 0; t < (int)COPP__TYPES; t++)
         c->applied[t] = (types & copp__type_bits[t]) ? 0u : COPP_LEVEL_NOT_AVAILABLE;
@@ -1196,12 +1198,15 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
 
 COPP_API int32_t copp_open(copp_connector *c, copp_session *s)
 {
-    uint32_t why = COPP_REASON_NONE;
+    uint32_t why = COPP_REASON_NONE, i, listed = 0;
     int t;
     if (c == NULL || s == NULL) return COPP_E_POINTER;
-    /* A session that claims to be open is refused, whatever it claims to be
-     * bound to; garbage that looks closed is simply overwritten. */
-    if (c->initialized != COPP__MAGIC ||
+    /* A session that claims to be open, or that this connector still lists
+     * (say, zeroed by mistake while open), is refused; garbage that looks
+     * closed and is not listed is simply overwritten. */
+    for (i = 0; c->initialized == COPP__MAGIC && i < c->nsessions && i < COPP_MAX_SESSIONS; i++)
+        if (c->sessions[i] == s) listed = 1;
+    if (c->initialized != COPP__MAGIC || listed ||
         (s->conn != NULL && s->state >= COPP_STATE_OPENED && s->state <= COPP_STATE_SESSION_ACTIVE)) {
         int32_t hr = copp__fail(&why, COPP_REASON_BAD_STATE);
         return c->initialized == COPP__MAGIC ? copp__finish(c, s, COPP_CALL_OPEN, s->state, hr, why) : hr;
@@ -1474,8 +1479,9 @@ static int32_t copp__status_reply(copp_session *s, const uint8_t *in, uint8_t *r
         copp__st32(reply + 36, dd.FreqNumerator);
         copp__st32(reply + 40, dd.FreqDenominator);
     } else if (copp__guid_eq(guid, copp__guid_q_hdcp_key)) {
-        uint8_t bksv[5] = { 0, 0, 0, 0, 0 };
+        uint8_t bksv[5];
         uint32_t hflags = 0;
+        COPP_MEMSET(bksv, 0, sizeof bksv);
         /* A13: no HDCP on this connector, or no way to read the KSV -> E_INVALIDARG. */
         if (!(c->protection_types & COPP_PROTECTION_TYPE_HDCP) || !hw->get_hdcp_key_data)
             return copp__fail(why, COPP_REASON_NOT_SUPPORTED);

@@ -267,8 +267,15 @@ static void test_fsm_session_slots(void **state)
     assert_int_equal(copp_open(&w->conn, &extra[COPP_MAX_SESSIONS]), COPP_E_OUTOFMEMORY);
     assert_int_equal(copp_session_last_reason(&extra[COPP_MAX_SESSIONS]), COPP_REASON_NO_SLOT);
     assert_int_equal(copp_session_state(&extra[COPP_MAX_SESSIONS]), COPP_STATE_CLOSED);
-    /* reopening an open session is out of order */
+    /* reopening an open session is out of order, even after it was zeroed by mistake */
     assert_int_equal(copp_open(&w->conn, &extra[0]), COPP_E_UNEXPECTED);
+    {
+        copp_session keep = extra[1];
+        memset(&extra[1], 0, sizeof extra[1]);
+        assert_int_equal(copp_open(&w->conn, &extra[1]), COPP_E_UNEXPECTED);
+        assert_int_equal(copp_connector_session_count(&w->conn), COPP_MAX_SESSIONS);
+        extra[1] = keep;
+    }
     assert_int_equal(copp_close(&extra[0]), COPP_S_OK);
     assert_int_equal(copp_open(&w->conn, &extra[COPP_MAX_SESSIONS]), COPP_S_OK);
     for (i = 1; i <= COPP_MAX_SESSIONS; i++) assert_int_equal(copp_close(&extra[i]), COPP_S_OK);
