@@ -4,6 +4,7 @@
 #   make compile-check   the header alone as C99 / C++11 with gcc and clang
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60) from its seed corpus
 #   make sanitize        the suite under ASan+UBSan with gcc and clang, and under valgrind
+#   make install         copp.h, copp.pc and the CMake package under PREFIX (default /usr/local)
 #   make bench           hot paths vs their floors (table, build/bench.csv, build/bench.png)
 #   make budgets         stack per entry point, object and code sizes, zero-allocation proof
 #   make clean
@@ -28,7 +29,10 @@ CFG_openssl  := -DCOPP_TEST_OPENSSL   # real-crypto tests on the OpenSSL backend
 
 TEST_SRC := $(wildcard tests/*.c)
 
-.PHONY: all test demo clean deps compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize ctgrind stress
+.PHONY: all test demo clean deps compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize ctgrind stress \
+        install consumer-check
+
+PREFIX ?= /usr/local
 
 FUZZ_TARGETS := signature command status videoparameters session
 FUZZ_SECONDS ?= 60
@@ -126,6 +130,22 @@ stress: | deps $(BUILD)
 	   echo "stress: the unlocked control was NOT caught"; exit 1; \
 	 else echo "stress: the unlocked control was caught by TSan (so the check can fail)"; fi
 
+# Install through CMake (one description of the layout: CMakeLists.txt).
+install: | $(BUILD)
+	cmake -S . -B $(BUILD)/cmake -DCMAKE_INSTALL_PREFIX=$(PREFIX) > /dev/null
+	cmake --install $(BUILD)/cmake $(if $(DESTDIR),--prefix $(DESTDIR)$(PREFIX),)
+
+# Install into build/prefix, then build and run a consumer through pkg-config
+# and through find_package.
+consumer-check: | deps $(BUILD)
+	@rm -rf $(BUILD)/prefix $(BUILD)/consumer-cmake
+	@$(MAKE) --no-print-directory install PREFIX=$(abspath $(BUILD)/prefix) > /dev/null
+	@PKG_CONFIG_PATH=$(abspath $(BUILD)/prefix)/share/pkgconfig; export PKG_CONFIG_PATH; \
+	  $(CC) -std=c99 $(WARN) $$(pkg-config --cflags copp) tests/consumer/main.c -o $(BUILD)/consumer-pkgconfig && \
+	  printf 'pkg-config (copp %s): ' "$$(pkg-config --modversion copp)" && $(BUILD)/consumer-pkgconfig
+	@cmake -S tests/consumer -B $(BUILD)/consumer-cmake -DCMAKE_PREFIX_PATH=$(abspath $(BUILD)/prefix) > /dev/null && \
+	  cmake --build $(BUILD)/consumer-cmake > /dev/null && printf 'find_package(copp): ' && $(BUILD)/consumer-cmake/consumer
+
 demo: $(BUILD)/copp_demo
 	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der
 
@@ -142,6 +162,8 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@echo "bench: ok"
 	@echo "== budgets: no heap allocation in copp.h"
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets | tail -n 1
+	@echo "== installed copp.h through pkg-config and CMake"
+	@$(MAKE) --no-print-directory consumer-check
 	@echo "== constant-time check (valgrind)"
 	@$(MAKE) --no-print-directory ctgrind
 	@echo "== locking model under ThreadSanitizer"
