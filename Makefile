@@ -30,7 +30,7 @@ CFG_openssl  := -DCOPP_TEST_OPENSSL   # real-crypto tests on the OpenSSL backend
 TEST_SRC := $(wildcard tests/*.c)
 
 .PHONY: all test demo clean deps compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize ctgrind stress \
-        install consumer-check
+        install consumer-check windows-check
 
 PREFIX ?= /usr/local
 
@@ -130,6 +130,13 @@ stress: | deps $(BUILD)
 	   echo "stress: the unlocked control was NOT caught"; exit 1; \
 	 else echo "stress: the unlocked control was caught by TSan (so the check can fail)"; fi
 
+# Windows: copp.h (with its implementation) cross-built by mingw-w64, its wire
+# offsets, sizes and shared constants asserted equal to mingw-w64's strmif.h
+# and opmapi.h at compile time.
+windows-check: | deps $(BUILD)
+	@x86_64-w64-mingw32-gcc -std=c99 -O2 $(WARN) -Wno-unused-local-typedefs -c tests/compile/mingw_layout.c -o $(BUILD)/mingw_layout.o
+	@echo "ok: mingw-w64 x86_64 build; AMCOPP* (strmif.h) and OPM (opmapi.h) layouts and constants match"
+
 # Install through CMake (one description of the layout: CMakeLists.txt).
 install: | $(BUILD)
 	cmake -S . -B $(BUILD)/cmake -DCMAKE_INSTALL_PREFIX=$(PREFIX) > /dev/null
@@ -162,6 +169,8 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@echo "bench: ok"
 	@echo "== budgets: no heap allocation in copp.h"
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets | tail -n 1
+	@echo "== Windows cross build (mingw-w64)"
+	@$(MAKE) --no-print-directory windows-check
 	@echo "== installed copp.h through pkg-config and CMake"
 	@$(MAKE) --no-print-directory consumer-check
 	@echo "== constant-time check (valgrind)"
