@@ -4,6 +4,7 @@
 #   make compile-check   the header alone as C99 / C++11 with gcc and clang
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60) from its seed corpus
 #   make sanitize        the suite under ASan+UBSan with gcc and clang, and under valgrind
+#   make docs            regenerate docs/state-machine.{dot,svg} (transition table) and docs/api.md (header)
 #   make install         copp.h, copp.pc and the CMake package under PREFIX (default /usr/local)
 #   make bench           hot paths vs their floors (table, build/bench.csv, build/bench.png)
 #   make budgets         stack per entry point, object and code sizes, zero-allocation proof
@@ -30,7 +31,7 @@ CFG_openssl  := -DCOPP_TEST_OPENSSL   # real-crypto tests on the OpenSSL backend
 TEST_SRC := $(wildcard tests/*.c)
 
 .PHONY: all test demo clean deps compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize ctgrind stress \
-        install consumer-check windows-check
+        install consumer-check windows-check docs docs-check
 
 PREFIX ?= /usr/local
 
@@ -130,6 +131,20 @@ stress: | deps $(BUILD)
 	   echo "stress: the unlocked control was NOT caught"; exit 1; \
 	 else echo "stress: the unlocked control was caught by TSan (so the check can fail)"; fi
 
+# The state-machine diagram, generated from copp.h's transition table.
+$(BUILD)/fsm_dot: tools/fsm_dot.c copp.h | $(BUILD)
+	@$(CC) -std=c99 $(WARN) tools/fsm_dot.c -o $@
+
+docs: $(BUILD)/fsm_dot
+	$(BUILD)/fsm_dot > docs/state-machine.dot
+	dot -Tsvg docs/state-machine.dot -o docs/state-machine.svg
+	python3 tools/gen_api.py copp.h > docs/api.md
+
+# The checked-in generated docs must equal what the code gives now.
+docs-check: $(BUILD)/fsm_dot
+	@$(BUILD)/fsm_dot | diff -u docs/state-machine.dot - && echo "ok: docs/state-machine.dot matches the transition table"
+	@python3 tools/gen_api.py copp.h | diff -u docs/api.md - && echo "ok: docs/api.md matches the header comments"
+
 # Windows: copp.h (with its implementation) cross-built by mingw-w64, its wire
 # offsets, sizes and shared constants asserted equal to mingw-w64's strmif.h
 # and opmapi.h at compile time.
@@ -169,6 +184,8 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@echo "bench: ok"
 	@echo "== budgets: no heap allocation in copp.h"
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets | tail -n 1
+	@echo "== docs: the state-machine diagram matches the code"
+	@$(MAKE) --no-print-directory docs-check
 	@echo "== Windows cross build (mingw-w64)"
 	@$(MAKE) --no-print-directory windows-check
 	@echo "== installed copp.h through pkg-config and CMake"
