@@ -42,7 +42,11 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 # Benchmarks run at -O2 with AES-NI for the floor reference loop (x86-64 only).
 BENCH_FLAGS := -std=c99 -O2 $(WARN) $(if $(filter x86_64,$(shell uname -m)),-maes,)
 
-all: $(BUILD)/copp_demo $(addprefix $(BUILD)/copp_test-,$(CONFIGS))
+all: $(BUILD)/copp_demo $(BUILD)/coppdump $(addprefix $(BUILD)/copp_test-,$(CONFIGS))
+
+# coppdump: print a captured COPP message field by field (tools/coppdump.c).
+$(BUILD)/coppdump: tools/coppdump.c copp.h | deps $(BUILD)
+	$(CC) -std=c99 -O2 $(WARN) tools/coppdump.c -o $@ $(LIBS)
 
 # Installs missing Debian packages (idempotent; a no-op when all are present).
 deps:
@@ -171,7 +175,8 @@ consumer-check: | deps $(BUILD)
 demo: $(BUILD)/copp_demo
 	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der
 
-test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_demo $(BUILD)/copp_bench $(BUILD)/copp_budgets
+test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_demo $(BUILD)/copp_bench $(BUILD)/copp_budgets \
+      $(BUILD)/coppdump
 	@set -e; for c in $(CONFIGS); do \
 	  echo "== suite, config $$c"; \
 	  $(BUILD)/copp_test-$$c; \
@@ -184,6 +189,8 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@echo "bench: ok"
 	@echo "== budgets: no heap allocation in copp.h"
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets | tail -n 1
+	@echo "== coppdump decodes every vector"
+	@python3 tests/test_coppdump.py $(BUILD)/coppdump $(VECTORS)
 	@echo "== docs: the state-machine diagram matches the code"
 	@$(MAKE) --no-print-directory docs-check
 	@echo "== Windows cross build (mingw-w64)"
