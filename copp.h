@@ -875,10 +875,11 @@ COPP_API int32_t copp_app_verify_status(const uint8_t out[4096], const uint8_t r
                                         const copp_crypto *crypto, void *crypto_user,
                                         const copp_mac_ctx *ctx);
 
-#if defined(COPP_WITH_LIBTOM)
 /* Signature encodings real clients produce (spec 10.3). */
 #define COPP_APP_SIG_RAW_LE             1u /* raw RSA of the zero-padded 256-byte block, LE */
 #define COPP_APP_SIG_PKCS1V15_REVERSED  2u /* CryptEncrypt(PKCS #1 v1.5) of the byte-reversed 40 bytes, LE */
+
+#if defined(COPP_WITH_LIBTOM)
 /* Build a DXVA_COPPSignature for rGH | kDI | status_start | command_start under
  * the public key (n, e big-endian).  Returns COPP_S_OK, COPP_E_POINTER,
  * COPP_E_INVALIDARG (unknown encoding, modulus not 2048 bits), COPP_E_FAIL. */

@@ -6,6 +6,7 @@
 #define COPP_VECTORS_DIR "../shared/vectors"
 #endif
 
+#ifndef COPP_TEST_CORE
 /* ---- hex and vector files (format: ../shared/vectors/README.md) ---------- */
 
 static int hexval(int ch)
@@ -176,6 +177,8 @@ static const test_key *key_get(void)
     return &g_key;
 }
 
+#endif /* COPP_TEST_CORE */
+
 /* ---- a world: one connector, mock hardware, a backend, sessions ----------- */
 
 #define W_SESSIONS 4
@@ -188,14 +191,20 @@ typedef struct app_side {
 
 /* world_new's `real`: the crypto behind the connector. */
 #define W_MOCK 0     /* mock_crypto.c */
+#ifdef COPP_TEST_CORE
+#define W_REAL W_MOCK  /* no crypto library in the core configuration */
+#else
 #define W_REAL 1     /* the backend under test: libtom, or OpenSSL with COPP_TEST_OPENSSL */
+#endif
 #define W_LIBTOM 2   /* libtom always (its own modes and key checks) */
 
 typedef struct world {
     mock_hw hw;
     mock_crypto mc;
+#ifndef COPP_TEST_CORE
     copp_libtom ltc;
     copp_openssl ossl;
+#endif
     int real;                 /* W_* */
     const copp_crypto *crypto;
     void *crypto_user;
@@ -217,6 +226,7 @@ static world *world_new_ex(int real, const copp_hw_ops *ops, uint32_t types)
     w->hw.types = types;
     mock_crypto_default(&w->mc);
     w->real = real;
+#ifndef COPP_TEST_CORE
 #ifdef COPP_TEST_OPENSSL
     if (real == W_REAL) {
         assert_int_equal(copp_openssl_init(&w->ossl, &key_get()->priv, NULL, NULL, 0), COPP_S_OK);
@@ -229,7 +239,9 @@ static world *world_new_ex(int real, const copp_hw_ops *ops, uint32_t types)
         w->crypto = copp_libtom_crypto();
         w->crypto_user = &w->ltc;
         w->real = W_LIBTOM;
-    } else {
+    } else
+#endif
+    {
         w->crypto = &mock_crypto_table;
         w->crypto_user = &w->mc;
     }
@@ -257,8 +269,10 @@ static void world_free(world *w)
         if (copp_session_state(&w->s[i]) != COPP_STATE_CLOSED) copp_close(&w->s[i]);
         if (w->crypto->mac_release) w->crypto->mac_release(w->crypto_user, &w->app[i].mac);
     }
+#ifndef COPP_TEST_CORE
     if (w->real == W_LIBTOM) copp_libtom_free(&w->ltc);
     else if (w->real == W_REAL) copp_openssl_free(&w->ossl);
+#endif
     free(w);
 }
 
@@ -284,13 +298,17 @@ static void w_to_state(world *w, int i, uint32_t state, uint32_t encoding)
         a->status_seq = 0x10000000u * (uint32_t)(i + 1) + 7;
         a->cmd_seq = 0x80000000u + 0x1000u * (uint32_t)i;
     }
+#ifndef COPP_TEST_CORE
     if (w->real) {
         copp_bytes n, e;
         n.p = key_get()->n; n.len = key_get()->n_len;
         e.p = key_get()->e; e.len = key_get()->e_len;
         assert_int_equal(copp_app_sign_start_sequence(sig, a->rgh, a->kdi, a->status_seq, a->cmd_seq,
                                                       encoding, n, e), COPP_S_OK);
-    } else {
+    } else
+#endif
+    {
+        (void)encoding;
         memset(sig, 0, sizeof sig);
         memcpy(sig, a->rgh, 16);
         memcpy(sig + 16, a->kdi, 16);
