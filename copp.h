@@ -989,14 +989,26 @@ static int copp__guid_eq(const uint8_t *a, const uint8_t *b)
 
 static const uint8_t copp__guid_set_protection_level[16] = COPP_GUID_DXVA_COPPSetProtectionLevel;
 static const uint8_t copp__guid_set_signaling[16]        = COPP_GUID_DXVA_COPPSetSignaling;
-static const uint8_t copp__guid_q_connector[16]          = COPP_GUID_DXVA_COPPQueryConnectorType;
-static const uint8_t copp__guid_q_prot_type[16]          = COPP_GUID_DXVA_COPPQueryProtectionType;
-static const uint8_t copp__guid_q_local[16]              = COPP_GUID_DXVA_COPPQueryLocalProtectionLevel;
-static const uint8_t copp__guid_q_global[16]             = COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel;
-static const uint8_t copp__guid_q_display[16]            = COPP_GUID_DXVA_COPPQueryDisplayData;
-static const uint8_t copp__guid_q_hdcp_key[16]           = COPP_GUID_DXVA_COPPQueryHDCPKeyData;
-static const uint8_t copp__guid_q_bus[16]                = COPP_GUID_DXVA_COPPQueryBusData;
-static const uint8_t copp__guid_q_signaling[16]          = COPP_GUID_DXVA_COPPQuerySignaling;
+
+/* The eight status requests (spec 8), in this order; copp__status_kind
+ * returns an index into it. */
+enum { COPP__Q_CONNECTOR, COPP__Q_PROT_TYPE, COPP__Q_LOCAL, COPP__Q_GLOBAL, COPP__Q_DISPLAY, COPP__Q_HDCP_KEY,
+       COPP__Q_BUS, COPP__Q_SIGNALING, COPP__Q_COUNT };
+static const uint8_t copp__guid_status[COPP__Q_COUNT][16] = {
+    COPP_GUID_DXVA_COPPQueryConnectorType, COPP_GUID_DXVA_COPPQueryProtectionType,
+    COPP_GUID_DXVA_COPPQueryLocalProtectionLevel, COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel,
+    COPP_GUID_DXVA_COPPQueryDisplayData, COPP_GUID_DXVA_COPPQueryHDCPKeyData,
+    COPP_GUID_DXVA_COPPQueryBusData, COPP_GUID_DXVA_COPPQuerySignaling
+};
+
+/* Index of a status request GUID, or -1 if unknown. */
+static int copp__status_kind(const uint8_t *guid)
+{
+    int k;
+    for (k = 0; k < COPP__Q_COUNT; k++)
+        if (copp__guid_eq(guid, copp__guid_status[k])) return k;
+    return -1;
+}
 
 #define COPP__MAGIC 0x50504F43u /* "COPP" */
 
@@ -1433,40 +1445,44 @@ static int32_t copp__status_reply(copp_session *s, const uint8_t *in, uint8_t *r
     uint32_t insize = copp__ld32(in + COPP_STIN_OFF_CBSIZEDATA);
     uint32_t v = 0;
     int32_t r;
-    int level_q = copp__guid_eq(guid, copp__guid_q_local) || copp__guid_eq(guid, copp__guid_q_global);
+    int kind = copp__status_kind(guid);
+    int level_q = kind == COPP__Q_LOCAL || kind == COPP__Q_GLOBAL;
 
-    if (!level_q && !copp__guid_eq(guid, copp__guid_q_connector) && !copp__guid_eq(guid, copp__guid_q_prot_type) &&
-        !copp__guid_eq(guid, copp__guid_q_display) && !copp__guid_eq(guid, copp__guid_q_hdcp_key) &&
-        !copp__guid_eq(guid, copp__guid_q_bus) && !copp__guid_eq(guid, copp__guid_q_signaling))
-        return copp__fail(why, COPP_REASON_UNKNOWN_GUID);            /* A5 */
+    if (kind < 0) return copp__fail(why, COPP_REASON_UNKNOWN_GUID);            /* A5 */
     if (insize != (level_q ? 4u : 0u)) return copp__fail(why, COPP_REASON_BAD_SIZE);   /* A20 */
 
-    /* Reply layout at offset 20: rApp (16, filled by caller), dwFlags (4), then per type. */
-    if (level_q) {
+    /* Reply layout at offset 20: rApp (16, filled by caller), dwFlags (4), then per kind. */
+    *size = COPP_STATUS_DATA_BYTES;
+    switch (kind) {
+    case COPP__Q_LOCAL:
+    case COPP__Q_GLOBAL: {
         uint32_t type = copp__ld32(in + COPP_STIN_OFF_STATUSDATA);
         int t = copp__type_index(type);
         if (t < 0 || !(c->protection_types & type)) return copp__fail(why, COPP_REASON_BAD_PROTECTION_TYPE);
-        if (copp__guid_eq(guid, copp__guid_q_local)) v = s->local_level[t];
+        if (kind == COPP__Q_LOCAL) v = s->local_level[t];
         else if (hw->get_protection) {
             r = hw->get_protection(c->desc.hw_user, type, &v);
             if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
         } else v = c->applied[t];
-        *size = COPP_STATUS_DATA_BYTES;
         copp__st32(reply + 20, v);
-    } else if (copp__guid_eq(guid, copp__guid_q_connector) || copp__guid_eq(guid, copp__guid_q_bus)) {
-        int bus = copp__guid_eq(guid, copp__guid_q_bus);
+        break;
+    }
+    case COPP__Q_CONNECTOR:
+    case COPP__Q_BUS: {
+        int bus = kind == COPP__Q_BUS;
         int32_t (*get)(void *, uint32_t *) = bus ? hw->get_bus_type : hw->get_connector_type;
         v = bus ? COPP_BUS_TYPE_UNKNOWN : COPP_CONNECTOR_TYPE_UNKNOWN;
         if (get) {
             r = get(c->desc.hw_user, &v);
             if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
         }
-        *size = COPP_STATUS_DATA_BYTES;
         copp__st32(reply + 20, v);
-    } else if (copp__guid_eq(guid, copp__guid_q_prot_type)) {
-        *size = COPP_STATUS_DATA_BYTES;
+        break;
+    }
+    case COPP__Q_PROT_TYPE:
         copp__st32(reply + 20, c->protection_types);
-    } else if (copp__guid_eq(guid, copp__guid_q_display)) {
+        break;
+    case COPP__Q_DISPLAY: {
         copp_display_data dd;
         if (!hw->get_display_data) return copp__fail(why, COPP_REASON_NOT_SUPPORTED);
         COPP_MEMSET(&dd, 0, sizeof dd);
@@ -1479,7 +1495,9 @@ static int32_t copp__status_reply(copp_session *s, const uint8_t *in, uint8_t *r
         copp__st32(reply + 32, dd.d3dFormat);
         copp__st32(reply + 36, dd.FreqNumerator);
         copp__st32(reply + 40, dd.FreqDenominator);
-    } else if (copp__guid_eq(guid, copp__guid_q_hdcp_key)) {
+        break;
+    }
+    case COPP__Q_HDCP_KEY: {
         uint8_t bksv[5];
         uint32_t hflags = 0;
         COPP_MEMSET(bksv, 0, sizeof bksv);
@@ -1491,7 +1509,9 @@ static int32_t copp__status_reply(copp_session *s, const uint8_t *in, uint8_t *r
         *size = COPP_STATUS_HDCP_KEY_DATA_BYTES;
         copp__st32(reply + 20, hflags & COPP_HDCP_FLAG_REPEATER);
         COPP_MEMCPY(reply + 24, bksv, sizeof bksv);   /* BKey bytes 0..4, LSB first (A14) */
-    } else { /* signaling */
+        break;
+    }
+    default: { /* COPP__Q_SIGNALING */
         uint32_t available = 0, i;
         if (hw->get_tv_standards) {
             r = hw->get_tv_standards(c->desc.hw_user, &available);
@@ -1505,6 +1525,8 @@ static int32_t copp__status_reply(copp_session *s, const uint8_t *in, uint8_t *r
             copp__st32(reply + 32 + 8 * i, c->signaling.AspectRatioValidMask[i]);
             copp__st32(reply + 36 + 8 * i, c->signaling.AspectRatioData[i]);
         }
+        break;
+    }
     }
     return COPP_S_OK;
 }
