@@ -84,10 +84,11 @@ budgets: $(BUILD)/copp_budgets | deps $(BUILD)
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets
 
 # libFuzzer builds (clang) and plain replay builds (any compiler, sanitized).
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h tests/fuzz/fuzz_snap.h copp.h tests/mock_hw.c tests/mock_crypto.c | deps $(BUILD)
+FUZZ_DEPS := tests/fuzz/fuzz_common.h tests/fuzz/fuzz_snap.h copp.h tests/mock_hw.c tests/mock_crypto.c tests/model.c
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) | deps $(BUILD)
 	clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $< -o $@
 
-$(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_common.h tests/fuzz/fuzz_snap.h copp.h tests/mock_hw.c tests/mock_crypto.c | deps $(BUILD)
+$(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(FUZZ_DEPS) | deps $(BUILD)
 	$(CC) -std=c99 -g -O1 $(WARN) $(SAN) $< tests/fuzz/replay_main.c -o $@
 
 # Replays every seed corpus (and anything the fuzzers saved under build/) under ASan+UBSan.

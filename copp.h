@@ -158,7 +158,9 @@ extern "C" {
     X(CRYPTO_FAILED,      19, COPP_E_FAIL,           "crypto backend failed") \
     X(BAD_VIDEOPARAMETERS,20, COPP_E_INVALIDARG,     "VIDEOPARAMETERS: wrong Guid, dwCommand or dwCPCommand") \
     X(BAD_KEY,            21, COPP_E_INVALIDARG,     "VIDEOPARAMETERS: dwCPKey is not a live copy-protection key") \
-    X(NO_KEY_SLOT,        22, COPP_E_OUTOFMEMORY,    "connector already holds COPP_MAX_VP_KEYS live keys")
+    X(NO_KEY_SLOT,        22, COPP_E_OUTOFMEMORY,    "connector already holds COPP_MAX_VP_KEYS live keys") \
+    X(NOT_BOUND,          23, COPP_E_UNEXPECTED,     "session not listed by its connector in the state it claims (stale, copied or re-initialised)") \
+    X(CONNECTOR_IN_USE,   24, COPP_E_UNEXPECTED,     "connector still has open sessions or live video-port keys: close them first")
 
 enum {
 #define COPP__X(name, value, hr, text) COPP_REASON_##name = value,
@@ -205,6 +207,25 @@ enum {
 #define COPP_STOUT_OFF_MACKDI      0u  /* DXVA_COPPStatusOutput.macKDI */
 #define COPP_STOUT_OFF_CBSIZEDATA  16u
 #define COPP_STOUT_OFF_COPPSTATUS  20u
+
+/* Fields of the reply structures in COPPStatus, as offsets from its start
+ * (add COPP_STOUT_OFF_COPPSTATUS for the output buffer; spec 5.7 - 5.10). */
+#define COPP_REPLY_OFF_RAPP            0u  /* every reply: the request's rApp */
+#define COPP_REPLY_OFF_DWFLAGS         16u /* every reply: COPP_STATUS_* */
+#define COPP_REPLY_OFF_DWDATA          20u /* DXVA_COPPStatusData.dwData */
+#define COPP_REPLY_OFF_DISPLAYWIDTH    20u /* DXVA_COPPStatusDisplayData */
+#define COPP_REPLY_OFF_DISPLAYHEIGHT   24u
+#define COPP_REPLY_OFF_FORMAT          28u
+#define COPP_REPLY_OFF_D3DFORMAT       32u
+#define COPP_REPLY_OFF_FREQNUMERATOR   36u
+#define COPP_REPLY_OFF_FREQDENOMINATOR 40u
+#define COPP_REPLY_OFF_DWHDCPFLAGS     20u /* DXVA_COPPStatusHDCPKeyData */
+#define COPP_REPLY_OFF_BKEY            24u /* 16 bytes: the KSV in bytes 0..4 (A14) */
+#define COPP_REPLY_OFF_AVAILABLETVPROTECTIONSTANDARDS 20u /* DXVA_COPPStatusSignalingCmdData */
+#define COPP_REPLY_OFF_ACTIVETVPROTECTIONSTANDARD     24u
+#define COPP_REPLY_OFF_TVTYPE                         28u
+#define COPP_REPLY_OFF_ASPECTRATIOVALIDMASK1          32u /* Mask i at 32 + 8 (i - 1) */
+#define COPP_REPLY_OFF_ASPECTRATIODATA1               36u /* Data i at 36 + 8 (i - 1) */
 
 /* Reply sizes (cbSizeData of the status output, spec 5.7 - 5.10). */
 #define COPP_STATUS_DATA_BYTES          32u /* DXVA_COPPStatusData */
@@ -410,6 +431,8 @@ enum {
 #define COPP_NO_ERROR                  0u
 #define COPP_ERROR_NOT_ENOUGH_MEMORY   8u   /* every key slot is live */
 #define COPP_ERROR_GEN_FAILURE         31u  /* a hardware or RNG callback failed */
+#define COPP_ERROR_NOT_SUPPORTED       50u  /* the display mode cannot carry the ACP level
+                                               (check_protection: DDERR_TOOBIGSIZE) */
 #define COPP_ERROR_INVALID_PARAMETER   87u  /* wrong Guid, command, or key */
 
 /* >>backends --------------------------------------------------------------- */
@@ -566,33 +589,47 @@ typedef struct copp_connector_desc {
 
 /* >>objects ---------------------------------------------------------------- */
 
-#define COPP__TYPES 3u   /* HDCP, ACP, CGMS-A */
+#define COPP__TYPES 3u   /* protection types, indexed by: */
+#define COPP__T_HDCP  0
+#define COPP__T_ACP   1
+#define COPP__T_CGMSA 2
 #define COPP__LEVELS 16u /* per-type level slots (CGMS-A values 0..12) */
 
-/* A COPP session ("COPP device" in Microsoft's words).  Caller-owned; fields
- * are private: use the accessors. */
+/* A COPP session ("COPP device" in Microsoft's words).  Caller-owned: zeroed
+ * (or closed) storage before copp_open; fields are private: use the accessors. */
 typedef struct copp_session {
     struct copp_connector *conn;       /* bound connector, NULL when closed */
     uint32_t state;                    /* COPP_STATE_* */
+    uint32_t epoch;                    /* which opening of this storage (the connector's slot says the same) */
     uint32_t status_seq;               /* next expected status dwSequence */
     uint32_t command_seq;              /* next expected command dwSequence */
-    uint32_t local_level[COPP__TYPES]; /* per type; COPP_LEVEL_NOT_AVAILABLE if unsupported */
     uint32_t pending_flags;            /* latched COPP_STATUS_* events (spec 11, A15) */
     uint32_t last_reason;              /* diagnostic only: COPP_REASON_* of the last call */
     uint8_t  rgh[COPP_RANDOM_BYTES];   /* driver random handed out at key exchange */
     copp_mac_ctx mac;                  /* keyed CMAC state (valid when SESSION_ACTIVE) */
 } copp_session;
 
+/* The connector's record of one open session: which storage, which opening
+ * of it, its state, and its local levels.  A call on a session is honoured
+ * only if its slot matches (copp_session_state() and friends). */
+typedef struct copp__slot {
+    copp_session *session;
+    uint32_t state;                    /* COPP_STATE_* the session must claim */
+    uint32_t epoch;                    /* copp_session.epoch it must carry */
+    uint32_t level[COPP__TYPES];       /* local level per type; COPP_LEVEL_NOT_AVAILABLE if unsupported */
+} copp__slot;
+
 /* A physical output connector shared by sessions.  Caller-owned. */
 typedef struct copp_connector {
     copp_connector_desc desc;
     uint32_t initialized;                        /* magic set by copp_connector_init */
     uint32_t protection_types;                   /* supported COPP_PROTECTION_TYPE_* bits */
-    uint32_t counts[COPP__TYPES][COPP__LEVELS];  /* sessions per (type, level), spec 12.1 */
-    uint32_t applied[COPP__TYPES];               /* level last written to hardware */
+    uint32_t counts[COPP__TYPES][COPP__LEVELS];  /* contributors per (type, level), spec 12.1 */
+    uint32_t applied[COPP__TYPES];               /* level the hardware was last told (or read) */
     copp_signaling signaling;                    /* current SetSignaling state */
+    uint32_t epoch;                              /* sessions opened so far */
     uint32_t nsessions;
-    copp_session *sessions[COPP_MAX_SESSIONS];
+    copp__slot sessions[COPP_MAX_SESSIONS];      /* open sessions, [0, nsessions) */
     struct { uint32_t key, level; } vp_keys[COPP_MAX_VP_KEYS]; /* live video-port keys (spec 13.3) */
     uint32_t nvp_keys;
 } copp_connector;
@@ -990,25 +1027,13 @@ static int copp__guid_eq(const uint8_t *a, const uint8_t *b)
 static const uint8_t copp__guid_set_protection_level[16] = COPP_GUID_DXVA_COPPSetProtectionLevel;
 static const uint8_t copp__guid_set_signaling[16]        = COPP_GUID_DXVA_COPPSetSignaling;
 
-/* The eight status requests (spec 8), in this order; copp__status_kind
- * returns an index into it. */
-enum { COPP__Q_CONNECTOR, COPP__Q_PROT_TYPE, COPP__Q_LOCAL, COPP__Q_GLOBAL, COPP__Q_DISPLAY, COPP__Q_HDCP_KEY,
-       COPP__Q_BUS, COPP__Q_SIGNALING, COPP__Q_COUNT };
-static const uint8_t copp__guid_status[COPP__Q_COUNT][16] = {
-    COPP_GUID_DXVA_COPPQueryConnectorType, COPP_GUID_DXVA_COPPQueryProtectionType,
-    COPP_GUID_DXVA_COPPQueryLocalProtectionLevel, COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel,
-    COPP_GUID_DXVA_COPPQueryDisplayData, COPP_GUID_DXVA_COPPQueryHDCPKeyData,
-    COPP_GUID_DXVA_COPPQueryBusData, COPP_GUID_DXVA_COPPQuerySignaling
-};
-
-/* Index of a status request GUID, or -1 if unknown. */
-static int copp__status_kind(const uint8_t *guid)
-{
-    int k;
-    for (k = 0; k < COPP__Q_COUNT; k++)
-        if (copp__guid_eq(guid, copp__guid_status[k])) return k;
-    return -1;
-}
+/* Payload fields (spec 5.5, 5.6), offsets from CommandData. */
+#define COPP__SPL_PROTTYPE            0u  /* DXVA_COPPSetProtectionLevelCmdData.ProtType */
+#define COPP__SPL_PROTLEVEL           4u  /* .ProtLevel; ExtendedInfo* at 8, 12 are ignored (A21) */
+#define COPP__SIG_ACTIVESTANDARD      0u  /* DXVA_COPPSetSignalingCmdData.ActiveTVProtectionStandard */
+#define COPP__SIG_ASPECTMASK1         4u  /* AspectRatioChangeMask i at 4 + 8 (i - 1), Data i at 8 + 8 (i - 1) */
+#define COPP__SIG_ASPECTDATA1         8u
+#define COPP__SIG_RESERVED            60u /* ExtendedInfo* at 28 .. 59 are not used (A21) */
 
 #define COPP__MAGIC 0x50504F43u /* "COPP" */
 
@@ -1038,13 +1063,13 @@ static int32_t copp__cb_fail(uint32_t *why, uint32_t reason, int32_t r)
 
 /* >>levels: protection types, validity, precedence (spec 9, 12.2) ----------- */
 
-/* Index of a single supported type bit, or -1. */
+/* Index of a single supported type bit (COPP__T_*), or -1. */
 static int copp__type_index(uint32_t prot_type)
 {
     switch (prot_type) {
-    case COPP_PROTECTION_TYPE_HDCP:  return 0;
-    case COPP_PROTECTION_TYPE_ACP:   return 1;
-    case COPP_PROTECTION_TYPE_CGMSA: return 2;
+    case COPP_PROTECTION_TYPE_HDCP:  return COPP__T_HDCP;
+    case COPP_PROTECTION_TYPE_ACP:   return COPP__T_ACP;
+    case COPP_PROTECTION_TYPE_CGMSA: return COPP__T_CGMSA;
     default: return -1;
     }
 }
@@ -1057,8 +1082,8 @@ static const uint32_t copp__type_bits[COPP__TYPES] = {
  * without the redistribution-control flag 0x08 (A7). -1 is never valid (A19). */
 static int copp__level_valid(int t, uint32_t level)
 {
-    if (t == 0) return level <= COPP_HDCP_LEVEL_1;
-    if (t == 1) return level <= COPP_ACP_LEVEL_3;
+    if (t == COPP__T_HDCP) return level <= COPP_HDCP_LEVEL_1;
+    if (t == COPP__T_ACP) return level <= COPP_ACP_LEVEL_3;
     return (level & ~COPP_CGMSA_REDISTRIBUTION_CONTROL_REQUIRED) <= COPP_CGMSA_COPY_NEVER;
 }
 
@@ -1069,19 +1094,19 @@ static const uint8_t copp__order_acp[4]   = { 0, 1, 3, 2 };
 static const uint8_t copp__order_cgmsa[5] = { 0, 1, 3, 2, 4 };
 
 /* The level a connector must carry for type t, from the per-level counts:
- * the highest-precedence level any session holds; for CGMS-A that base, with
- * the redistribution-control flag if any session asked for it. */
+ * the highest-precedence level any contributor holds; for CGMS-A that base,
+ * with the redistribution-control flag if any contributor asked for it. */
 static uint32_t copp__derive(const uint32_t counts[COPP__LEVELS], int t)
 {
     const uint8_t *order;
     size_t n, i;
     uint32_t level = 0, rc = 0;
-    if (t == 0) { order = copp__order_hdcp; n = sizeof copp__order_hdcp; }
-    else if (t == 1) { order = copp__order_acp; n = sizeof copp__order_acp; }
+    if (t == COPP__T_HDCP) { order = copp__order_hdcp; n = sizeof copp__order_hdcp; }
+    else if (t == COPP__T_ACP) { order = copp__order_acp; n = sizeof copp__order_acp; }
     else { order = copp__order_cgmsa; n = sizeof copp__order_cgmsa; }
     for (i = 0; i < n; i++) {
         uint32_t held = counts[order[i]];
-        if (t == 2) {
+        if (t == COPP__T_CGMSA) {
             uint32_t with_rc = counts[order[i] | COPP_CGMSA_REDISTRIBUTION_CONTROL_REQUIRED];
             if (with_rc) rc = COPP_CGMSA_REDISTRIBUTION_CONTROL_REQUIRED;
             held += with_rc;
@@ -1091,105 +1116,312 @@ static uint32_t copp__derive(const uint32_t counts[COPP__LEVELS], int t)
     return level | rc;
 }
 
-/* >>fsm -------------------------------------------------------------------- */
+/* >>fsm: the transition table, entry and exit of every call, the state writer */
 
-/* Which call is legal in which state and where it leads (spec 2).  Close is
- * legal in every open state and handled in copp_close. */
+#define COPP__NO_EDGE 0xFFu
+
+/* Which call is legal in which state and where it leads (spec 2).  The only
+ * legality check of every call on a session, open and close included;
+ * tools/fsm_dot.c draws docs/state-machine.svg from these rows alone.  A
+ * second session kind (OPM's protected output) adds its own calls and states
+ * as more rows. */
 static const struct copp__edge { uint8_t call, from, to; } copp__edges[] = {
+    { COPP_CALL_OPEN,                   COPP_STATE_CLOSED,               COPP_STATE_OPENED },
     { COPP_CALL_GET_CERTIFICATE_LENGTH, COPP_STATE_OPENED,               COPP_STATE_CERT_LENGTH_RETURNED },
     { COPP_CALL_KEY_EXCHANGE,           COPP_STATE_CERT_LENGTH_RETURNED, COPP_STATE_KEY_EXCHANGED },
     { COPP_CALL_SEQUENCE_START,         COPP_STATE_KEY_EXCHANGED,        COPP_STATE_SESSION_ACTIVE },
     { COPP_CALL_COMMAND,                COPP_STATE_SESSION_ACTIVE,       COPP_STATE_SESSION_ACTIVE },
     { COPP_CALL_QUERY_STATUS,           COPP_STATE_SESSION_ACTIVE,       COPP_STATE_SESSION_ACTIVE },
+    { COPP_CALL_CLOSE,                  COPP_STATE_OPENED,               COPP_STATE_CLOSED },
+    { COPP_CALL_CLOSE,                  COPP_STATE_CERT_LENGTH_RETURNED, COPP_STATE_CLOSED },
+    { COPP_CALL_CLOSE,                  COPP_STATE_KEY_EXCHANGED,        COPP_STATE_CLOSED },
+    { COPP_CALL_CLOSE,                  COPP_STATE_SESSION_ACTIVE,       COPP_STATE_CLOSED },
 };
 
-/* The state call leads to from s's state, or COPP_STATE_CLOSED if illegal. */
-static uint32_t copp__edge_to(const copp_session *s, uint32_t call)
+/* The state `call` leads to from `from`, or COPP__NO_EDGE. */
+static uint32_t copp__edge_to(uint32_t call, uint32_t from)
 {
     size_t i;
-    if (s->conn == NULL) return COPP_STATE_CLOSED;
     for (i = 0; i < sizeof copp__edges / sizeof copp__edges[0]; i++)
-        if (copp__edges[i].call == call && copp__edges[i].from == s->state)
-            return copp__edges[i].to;
-    return COPP_STATE_CLOSED;
+        if (copp__edges[i].call == call && copp__edges[i].from == from) return copp__edges[i].to;
+    return COPP__NO_EDGE;
 }
 
-/* Record the outcome of a call: diagnostic reason plus the trace hook. */
-static int32_t copp__finish(copp_connector *c, copp_session *s, uint32_t call,
-                            uint32_t before, int32_t hr, uint32_t why)
+/* One public call in progress: what its entry found, what its exit reports. */
+typedef struct copp__call {
+    copp_connector *c;  /* the initialized connector the call is on; NULL: none (no trace) */
+    copp_session *s;    /* the session, NULL for connector-wide calls */
+    uint32_t id;        /* COPP_CALL_* */
+    uint32_t before;    /* s->state at entry (as the trace reports it) */
+    uint32_t from, to;  /* the edge taken: the bound state and where it leads */
+    uint32_t slot;      /* s's slot in c->sessions when bound */
+    uint32_t why;       /* COPP_REASON_* */
+    uint32_t flags;     /* COPP_STATUS_* raised (event, resync) */
+} copp__call;
+
+static void copp__begin(copp__call *k, uint32_t id, copp_session *s)
 {
-    if (s) s->last_reason = why;
-    if (c && c->desc.trace) {
+    k->c = NULL;
+    k->s = s;
+    k->id = id;
+    k->before = k->from = k->to = COPP_STATE_CLOSED;
+    k->slot = 0;
+    k->why = COPP_REASON_NONE;
+    k->flags = 0;
+}
+
+/* The slot of s in c, or c->nsessions if c does not list it. */
+static uint32_t copp__slot_of(const copp_connector *c, const copp_session *s)
+{
+    uint32_t i;
+    for (i = 0; i < c->nsessions && i < COPP_MAX_SESSIONS; i++)
+        if (c->sessions[i].session == s) return i;
+    return c->nsessions;
+}
+
+/* 1 if s is bound: its connector is initialized and lists this very storage,
+ * this opening of it (epoch), in the state s claims; *slot is its slot. */
+static int copp__bound(const copp_session *s, uint32_t *slot)
+{
+    const copp_connector *c = s->conn;
+    uint32_t i;
+    if (c == NULL || c->initialized != COPP__MAGIC) return 0;
+    i = copp__slot_of(c, s);
+    if (i >= c->nsessions || c->sessions[i].state != s->state || c->sessions[i].epoch != s->epoch) return 0;
+    *slot = i;
+    return 1;
+}
+
+/* Entry of every call on a session.  c: the connector the call binds to
+ * (copp_open's argument; the session's own connector for every other call).
+ * In order: s NULL (E_POINTER, nothing written); binding: s must be bound
+ * to c in the state it claims, or claim nothing (closed, no connector)
+ * while c does not list it -- a stale, byte-copied or re-initialised session
+ * fails here (NOT_BOUND); the edge of (call, bound state) (BAD_STATE); an
+ * edge from CLOSED needs an initialized connector; the call's other
+ * pointers (args_ok).  Returns S_OK or the refusal's HRESULT. */
+static int32_t copp__enter(copp__call *k, copp_session *s, copp_connector *c, uint32_t id, int args_ok)
+{
+    copp__begin(k, id, s);
+    if (s == NULL) return COPP_E_POINTER;
+    k->before = s->state;
+    if (c != NULL && c->initialized == COPP__MAGIC) k->c = c;
+    if (s->conn == c && k->c != NULL && copp__bound(s, &k->slot))
+        k->from = s->state;
+    else if ((s->conn != NULL && s->state != COPP_STATE_CLOSED) ||
+             (k->c != NULL && copp__slot_of(k->c, s) < k->c->nsessions))
+        return copp__fail(&k->why, COPP_REASON_NOT_BOUND);
+    k->to = copp__edge_to(id, k->from);
+    if (k->to == COPP__NO_EDGE) return copp__fail(&k->why, COPP_REASON_BAD_STATE);
+    if (k->from == COPP_STATE_CLOSED && k->c == NULL)
+        return copp__fail(&k->why, c == NULL ? COPP_REASON_NULL_POINTER : COPP_REASON_BAD_STATE);
+    if (!args_ok) return copp__fail(&k->why, COPP_REASON_NULL_POINTER);
+    return COPP_S_OK;
+}
+
+static int32_t copp__enter_session(copp__call *k, copp_session *s, uint32_t id, int args_ok)
+{
+    return copp__enter(k, s, s != NULL ? s->conn : NULL, id, args_ok);
+}
+
+/* Entry of every connector-wide call: NULL (E_POINTER), not initialized (BAD_STATE). */
+static int32_t copp__enter_connector(copp__call *k, copp_connector *c, uint32_t id)
+{
+    copp__begin(k, id, NULL);
+    if (c == NULL) return COPP_E_POINTER;
+    if (c->initialized != COPP__MAGIC) return copp__fail(&k->why, COPP_REASON_BAD_STATE);
+    k->c = c;
+    return COPP_S_OK;
+}
+
+/* Exit of every call, and the one trace writer: the session's diagnostic
+ * reason, then one record to the trace hook.  Returns hr. */
+static int32_t copp__leave(copp__call *k, int32_t hr)
+{
+    if (k->s != NULL) k->s->last_reason = k->why;
+    if (k->c != NULL && k->c->desc.trace != NULL) {
         copp_trace t;
-        t.call = call;
-        t.session = s;
+        t.call = k->id;
+        t.session = k->s;
         t.result = hr;
-        t.reason = why;
-        t.state_before = before;
-        t.state_after = s ? s->state : COPP_STATE_CLOSED;
-        t.flags = 0;
-        c->desc.trace(c->desc.trace_user, &t);
+        t.reason = k->why;
+        t.state_before = k->before;
+        t.state_after = k->s != NULL ? k->s->state : COPP_STATE_CLOSED;
+        t.flags = k->flags;
+        k->c->desc.trace(k->c->desc.trace_user, &t);
     }
     return hr;
 }
 
-/* Fail a call for one reason before anything changed. */
-static int32_t copp__reject(copp_connector *c, copp_session *s, uint32_t call, uint32_t before, uint32_t reason)
+/* The only writer of session state: s->state and the connector's record of
+ * it (the slot) move together to the state the call's edge leads to.
+ * Leaving CLOSED binds the zeroed storage to the connector in a new slot
+ * (a fresh epoch); entering CLOSED removes the slot and wipes the whole
+ * session (key, rGH, counters).  The caller has checked there is a free slot. */
+static void copp__advance(copp__call *k)
 {
-    return copp__finish(c, s, call, before, copp__reason_hr(reason), reason);
+    copp_connector *c = k->c;
+    copp_session *s = k->s;
+    uint32_t last;
+    if (k->from == COPP_STATE_CLOSED) {
+        k->slot = c->nsessions++;
+        COPP_MEMSET(s, 0, sizeof *s);
+        s->conn = c;
+        s->epoch = ++c->epoch;
+        c->sessions[k->slot].session = s;
+        c->sessions[k->slot].epoch = s->epoch;
+    }
+    if (k->to == COPP_STATE_CLOSED) {
+        last = --c->nsessions;
+        if (k->slot != last) COPP_MEMCPY(&c->sessions[k->slot], &c->sessions[last], sizeof c->sessions[last]);
+        COPP_MEMSET(&c->sessions[last], 0, sizeof c->sessions[last]);
+        copp__wipe(s, sizeof *s);
+    } else {
+        c->sessions[k->slot].state = k->to;
+    }
+    s->state = k->to;
 }
 
-/* >>protect: the only writer of counts and applied levels (spec 12) -------- */
+/* >>protect: the only writer of counts[] and applied[] (spec 12) ----------- */
 
-#define COPP__NOWHERE 0xFFFFFFFFu  /* a contributor entering or leaving */
+/* Contributors to a connector's levels -- COPP sessions (their slots'
+ * level[]), video-port keys (vp_keys[].level), and later OPM's protected
+ * outputs -- each hold one level per type, or COPP__NOWHERE.  Every change
+ * goes through copp__move (one contributor, one type) or the loops over it
+ * below, so counts[t][l] is always the number of contributors holding level
+ * l of type t; applied[t] is what the hardware was last told (or read). */
+#define COPP__NOWHERE COPP_LEVEL_NOT_AVAILABLE
+#define COPP__JOIN    0u /* enter at level 0: counted, nothing written (level 0 raises nothing) */
+#define COPP__REQUEST 1u /* undone when the hardware refuses or fails; the failure is returned */
+#define COPP__RELEASE 2u /* stands even then: fail closed, every session told LinkLost */
 
-/* Move one contributor of type t from level `from` to level `to` (either may
- * be COPP__NOWHERE: a session opening or closing, a video-port key made or
- * released) and write the derived level to the hardware if it changed.  The
- * only code that changes counts[] and applied[] after init.
- *   A request (release == 0: a command, ACTIVATE, CHANGE) is undone when the
- *   hardware write fails, and the failing HRESULT returned.
- *   A release (release == 1: close, DEACTIVATE) stands even then: the
- *   hardware keeps the level it could not leave, applied[] keeps saying so
- *   (fail closed), every session on the connector is told LinkLost, and the
- *   failing HRESULT is returned for the caller's diagnostics. */
-static int32_t copp__shift(copp_connector *c, int t, uint32_t from, uint32_t to, int release)
+/* The only statement that changes counts[]: one contributor more or fewer
+ * at (t, level).  Fewer at a zero count cannot happen (every leave is from
+ * a level the connector itself recorded); it is asserted and clamped. */
+static void copp__count(copp_connector *c, int t, uint32_t level, int more)
 {
-    uint32_t eff;
-    int32_t r;
-    if (from != COPP__NOWHERE) {
-        COPP_ASSERT(c->counts[t][from] > 0);
-        if (c->counts[t][from] > 0) c->counts[t][from]--;
+    uint32_t *n = &c->counts[t][level];
+    COPP_ASSERT(more || *n > 0);
+    *n = more ? *n + 1u : (*n > 0 ? *n - 1u : 0u);
+}
+
+/* The apply step, shared by every move and by resync: make type t carry
+ * the derived level eff.  actual: what get_protection just read, NULL when
+ * unknown.  Nothing is written when the hardware is known to carry eff;
+ * otherwise check_protection is asked about eff itself -- the level that
+ * will be written, never a request's own level -- when eff is not 0, and
+ * set_protection writes it.  The only statement that changes applied[]: eff
+ * on success, else what the hardware is known to carry (actual, or the
+ * level it was last told).  On failure *why is MODE_TOO_BIG (the mode
+ * cannot carry eff) or HW_FAILED. */
+static int32_t copp__apply(copp_connector *c, int t, uint32_t eff, const uint32_t *actual, uint32_t *why)
+{
+    const copp_hw_ops *hw = c->desc.hw;
+    uint32_t carried = eff;
+    int32_t r = COPP_S_OK;
+    if (actual == NULL || *actual != eff) {
+        if (eff != 0 && hw->check_protection != NULL)
+            r = hw->check_protection(c->desc.hw_user, copp__type_bits[t], eff);
+        if (r == COPP_S_OK) {
+            r = hw->set_protection(c->desc.hw_user, copp__type_bits[t], eff);
+            if (r != COPP_S_OK) *why = COPP_REASON_HW_FAILED;
+        } else {
+            *why = r == COPP_DDERR_TOOBIGSIZE ? COPP_REASON_MODE_TOO_BIG : COPP_REASON_HW_FAILED;
+        }
+        if (r != COPP_S_OK) carried = actual != NULL ? *actual : c->applied[t];
     }
-    if (to != COPP__NOWHERE) c->counts[t][to]++;
+    c->applied[t] = carried;
+    return r == COPP_S_OK ? COPP_S_OK : (r < 0 ? r : COPP_E_FAIL);
+}
+
+/* Move one contributor of type t from *held to `to` (COPP__NOWHERE:
+ * entering or leaving), then apply the derived level if it is not what the
+ * hardware carries (a JOIN applies nothing).  *held follows, except for a
+ * REQUEST the hardware refused or failed, which is undone whole and its
+ * failure returned.  A RELEASE stands even then: the hardware keeps the
+ * level it could not leave, applied[] keeps saying so, every session hears
+ * LinkLost, and the failure is returned for diagnostics. */
+static int32_t copp__move(copp_connector *c, int t, uint32_t *held, uint32_t to, uint32_t mode, uint32_t *why)
+{
+    uint32_t from = *held, eff;
+    int32_t r = COPP_S_OK;
+    if (from != COPP__NOWHERE) copp__count(c, t, from, 0);
+    if (to != COPP__NOWHERE) copp__count(c, t, to, 1);
     eff = copp__derive(c->counts[t], t);
-    if (eff == c->applied[t]) return COPP_S_OK;
-    r = c->desc.hw->set_protection(c->desc.hw_user, copp__type_bits[t], eff);
-    if (r == COPP_S_OK) {
-        c->applied[t] = eff;
-        return COPP_S_OK;
+    if (mode != COPP__JOIN && eff != c->applied[t]) r = copp__apply(c, t, eff, NULL, why);
+    if (r != COPP_S_OK && mode == COPP__REQUEST) {
+        if (to != COPP__NOWHERE) copp__count(c, t, to, 0);
+        if (from != COPP__NOWHERE) copp__count(c, t, from, 1);
+        return r;
     }
-    if (release) {
-        copp_connector_event(c, COPP_STATUS_LINK_LOST);
-    } else {
-        if (to != COPP__NOWHERE) c->counts[t][to]--;
-        if (from != COPP__NOWHERE) c->counts[t][from]++;
+    if (r != COPP_S_OK) copp_connector_event(c, COPP_STATUS_LINK_LOST);
+    *held = to;
+    return r;
+}
+
+/* A session's slot joins: level 0 of every supported type (spec 12.1),
+ * COPP_LEVEL_NOT_AVAILABLE of the others. */
+static void copp__protect_join(copp_connector *c, uint32_t held[COPP__TYPES])
+{
+    uint32_t unused = COPP_REASON_NONE;
+    int t;
+    for (t = 0; t < (int)COPP__TYPES; t++) {
+        held[t] = COPP__NOWHERE;
+        if (c->protection_types & copp__type_bits[t])
+            (void)copp__move(c, t, &held[t], COPP_LEVEL_DEFAULT, COPP__JOIN, &unused);
     }
-    return r < 0 ? r : COPP_E_FAIL;
+}
+
+/* A session's slot leaves: every type it holds is released (spec 12.3).
+ * Returns S_OK, or HW_FAILED's HRESULT if some lowering failed (fail closed). */
+static int32_t copp__protect_leave(copp_connector *c, uint32_t held[COPP__TYPES], uint32_t *why)
+{
+    int32_t hr = COPP_S_OK, r;
+    int t;
+    for (t = 0; t < (int)COPP__TYPES; t++) {
+        if (held[t] == COPP__NOWHERE) continue;
+        r = copp__move(c, t, &held[t], COPP__NOWHERE, COPP__RELEASE, why);
+        if (r != COPP_S_OK && hr == COPP_S_OK) hr = r;
+    }
+    return hr;
+}
+
+/* Resync of one type (after hot-plug, mode change, resume): read the
+ * hardware when it can be read, and apply the derived level where it
+ * differs.  S_OK iff type t now carries its derived level. */
+static int32_t copp__protect_resync(copp_connector *c, int t, uint32_t *why)
+{
+    const copp_hw_ops *hw = c->desc.hw;
+    uint32_t actual = 0;
+    int known = hw->get_protection != NULL &&
+                hw->get_protection(c->desc.hw_user, copp__type_bits[t], &actual) == COPP_S_OK;
+    return copp__apply(c, t, copp__derive(c->counts[t], t), known ? &actual : NULL, why);
 }
 
 /* >>public ----------------------------------------------------------------- */
 
+/* Storage that holds an initialized connector with open sessions or live
+ * video-port keys (counts in range); anything else is garbage or empty. */
+static int copp__in_use(const copp_connector *c)
+{
+    return c->initialized == COPP__MAGIC &&
+           ((c->nsessions - 1u) < (uint32_t)COPP_MAX_SESSIONS || (c->nvp_keys - 1u) < (uint32_t)COPP_MAX_VP_KEYS);
+}
+
 COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_desc *desc)
 {
+    copp__call k;
     const copp_hw_ops *hw;
     const copp_crypto *cr;
     uint32_t types = 0;
     int32_t r;
-    int t;
-    uint32_t why = COPP_REASON_NONE;
+    copp__begin(&k, COPP_CALL_CONNECTOR_INIT, NULL);
     if (c == NULL || desc == NULL) return COPP_E_POINTER;
     if (desc->certificate == NULL && desc->certificate_len != 0) return COPP_E_POINTER;
+    if (copp__in_use(c)) {   /* its sessions and keys would be orphaned: close them first */
+        k.c = c;
+        return copp__leave(&k, copp__fail(&k.why, COPP_REASON_CONNECTOR_IN_USE));
+    }
     hw = desc->hw;
     cr = desc->crypto;
     if (hw == NULL || hw->get_protection_types == NULL || hw->set_protection == NULL ||
@@ -1197,189 +1429,140 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
         cr->mac_init == NULL || cr->mac == NULL)
         return copp__reason_hr(COPP_REASON_BAD_CONFIG);
     r = hw->get_protection_types(desc->hw_user, &types);
-    if (r != COPP_S_OK) return copp__cb_fail(&why, COPP_REASON_HW_FAILED, r);
+    if (r != COPP_S_OK) return copp__cb_fail(&k.why, COPP_REASON_HW_FAILED, r);
     if (types & ~(COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA))
         return copp__reason_hr(COPP_REASON_BAD_CONFIG);
-    COPP_MEMSET(c, 0, sizeof *c);
+    COPP_MEMSET(c, 0, sizeof *c);                /* every count and applied level 0 */
     COPP_MEMCPY(&c->desc, desc, sizeof *desc);   /* no struct assignment: freestanding builds call nothing */
     c->protection_types = types;
-    for (t = 0; t < (int)COPP__TYPES; t++)
-        c->applied[t] = (types & copp__type_bits[t]) ? 0u : COPP_LEVEL_NOT_AVAILABLE;
     c->initialized = COPP__MAGIC;
-    return copp__finish(c, NULL, COPP_CALL_CONNECTOR_INIT, COPP_STATE_CLOSED, COPP_S_OK, why);
+    k.c = c;
+    return copp__leave(&k, COPP_S_OK);
 }
 
 COPP_API int32_t copp_open(copp_connector *c, copp_session *s)
 {
-    uint32_t why = COPP_REASON_NONE, i, listed = 0;
-    int t;
-    if (c == NULL || s == NULL) return COPP_E_POINTER;
-    /* A session that claims to be open, or that this connector still lists
-     * (say, zeroed by mistake while open), is refused; garbage that looks
-     * closed and is not listed is simply overwritten. */
-    for (i = 0; c->initialized == COPP__MAGIC && i < c->nsessions && i < COPP_MAX_SESSIONS; i++)
-        if (c->sessions[i] == s) listed = 1;
-    if (c->initialized != COPP__MAGIC || listed ||
-        (s->conn != NULL && s->state >= COPP_STATE_OPENED && s->state <= COPP_STATE_SESSION_ACTIVE)) {
-        int32_t hr = copp__fail(&why, COPP_REASON_BAD_STATE);
-        return c->initialized == COPP__MAGIC ? copp__finish(c, s, COPP_CALL_OPEN, s->state, hr, why) : hr;
+    copp__call k;
+    int32_t hr = copp__enter(&k, s, c, COPP_CALL_OPEN, 1);
+    if (hr == COPP_S_OK && c->nsessions >= COPP_MAX_SESSIONS) hr = copp__fail(&k.why, COPP_REASON_NO_SLOT);
+    if (hr == COPP_S_OK) {
+        copp__advance(&k);   /* zeroed, bound to c, listed as OPENED */
+        copp__protect_join(c, c->sessions[k.slot].level);
+        s->status_seq = 0xFFFFFFFFu;   /* placeholders until sequence start (spec 4.1) */
+        s->command_seq = 0xFFFFFFFFu;
     }
-    if (c->nsessions >= COPP_MAX_SESSIONS) {
-        int32_t hr = copp__fail(&why, COPP_REASON_NO_SLOT);
-        return copp__finish(c, s, COPP_CALL_OPEN, COPP_STATE_CLOSED, hr, why);
-    }
-    COPP_MEMSET(s, 0, sizeof *s);
-    for (t = 0; t < (int)COPP__TYPES; t++) {
-        if (c->protection_types & copp__type_bits[t]) {
-            s->local_level[t] = COPP_LEVEL_DEFAULT;
-            c->counts[t][COPP_LEVEL_DEFAULT]++;   /* level 0 never raises the derived level */
-        } else {
-            s->local_level[t] = COPP_LEVEL_NOT_AVAILABLE;
-        }
-    }
-    s->status_seq = 0xFFFFFFFFu;  /* placeholders until sequence start (spec 4.1) */
-    s->command_seq = 0xFFFFFFFFu;
-    s->conn = c;
-    s->state = COPP_STATE_OPENED;
-    c->sessions[c->nsessions++] = s;
-    return copp__finish(c, s, COPP_CALL_OPEN, COPP_STATE_CLOSED, COPP_S_OK, why);
+    return copp__leave(&k, hr);
 }
 
 COPP_API int32_t copp_get_certificate_length(copp_session *s, uint32_t *len)
 {
-    uint32_t why = COPP_REASON_NONE, before, to;
-    int32_t hr = COPP_S_OK;
-    if (s == NULL) return COPP_E_POINTER;
-    before = s->state;
-    to = copp__edge_to(s, COPP_CALL_GET_CERTIFICATE_LENGTH);
-    if (to == COPP_STATE_CLOSED) hr = copp__fail(&why, COPP_REASON_BAD_STATE);
-    else if (len == NULL) hr = copp__fail(&why, COPP_REASON_NULL_POINTER);
-    else {
-        *len = s->conn->desc.certificate_len;
-        s->state = to;
+    copp__call k;
+    int32_t hr = copp__enter_session(&k, s, COPP_CALL_GET_CERTIFICATE_LENGTH, len != NULL);
+    if (hr == COPP_S_OK) {
+        *len = k.c->desc.certificate_len;
+        copp__advance(&k);
     }
-    return copp__finish(s->conn, s, COPP_CALL_GET_CERTIFICATE_LENGTH, before, hr, why);
+    return copp__leave(&k, hr);
 }
 
 COPP_API int32_t copp_key_exchange(copp_session *s, uint8_t rgh[16], uint8_t *cert, uint32_t cert_cap)
 {
-    uint32_t why = COPP_REASON_NONE, before, to;
-    int32_t hr = COPP_S_OK;
+    copp__call k;
     uint8_t fresh[COPP_RANDOM_BYTES];
-    copp_connector *c;
-    if (s == NULL) return COPP_E_POINTER;
-    before = s->state;
-    c = s->conn;
-    to = copp__edge_to(s, COPP_CALL_KEY_EXCHANGE);
-    if (to == COPP_STATE_CLOSED) hr = copp__fail(&why, COPP_REASON_BAD_STATE);
-    else if (rgh == NULL || (cert == NULL && c->desc.certificate_len != 0))
-        hr = copp__fail(&why, COPP_REASON_NULL_POINTER);
-    else if (cert_cap < c->desc.certificate_len)
-        hr = copp__fail(&why, COPP_REASON_BUFFER_TOO_SMALL);
-    else if (c->desc.crypto->randombytes(c->desc.crypto_user, fresh, sizeof fresh) != 0) {
-        hr = copp__fail(&why, COPP_REASON_CRYPTO_FAILED);
-        copp__wipe(fresh, sizeof fresh);
-    } else {
-        if (c->desc.certificate_len)
-            COPP_MEMCPY(cert, c->desc.certificate, c->desc.certificate_len);
+    const copp_connector_desc *d;
+    int32_t hr = copp__enter_session(&k, s, COPP_CALL_KEY_EXCHANGE, rgh != NULL);
+    if (hr != COPP_S_OK) return copp__leave(&k, hr);
+    d = &k.c->desc;
+    if (cert == NULL && d->certificate_len != 0) hr = copp__fail(&k.why, COPP_REASON_NULL_POINTER);
+    else if (cert_cap < d->certificate_len) hr = copp__fail(&k.why, COPP_REASON_BUFFER_TOO_SMALL);
+    else if (d->crypto->randombytes(d->crypto_user, fresh, sizeof fresh) != 0)
+        hr = copp__fail(&k.why, COPP_REASON_CRYPTO_FAILED);
+    else {
+        if (d->certificate_len) COPP_MEMCPY(cert, d->certificate, d->certificate_len);
         COPP_MEMCPY(s->rgh, fresh, sizeof fresh);
         COPP_MEMCPY(rgh, fresh, sizeof fresh);
-        copp__wipe(fresh, sizeof fresh);
-        s->state = to;
+        copp__advance(&k);
     }
-    return copp__finish(c, s, COPP_CALL_KEY_EXCHANGE, before, hr, why);
+    copp__wipe(fresh, sizeof fresh);
+    return copp__leave(&k, hr);
+}
+
+/* Decrypt and parse the start sequence into s (spec 5.11, 10.3, A2, A11);
+ * plain is the caller's buffer, wiped by the caller. */
+static int32_t copp__start(copp__call *k, const uint8_t *sig, uint8_t plain[COPP_SIGNATURE_BYTES])
+{
+    const copp_crypto *cr = k->c->desc.crypto;
+    void *user = k->c->desc.crypto_user;
+    copp_session *s = k->s;
+    size_t plain_len = 0;
+    int32_t r = cr->rsa_decrypt(user, sig, plain, &plain_len);
+    if (r == COPP_E_UNEXPECTED) return copp__fail(&k->why, COPP_REASON_BAD_CIPHERTEXT);
+    if (r != COPP_S_OK) return copp__cb_fail(&k->why, COPP_REASON_CRYPTO_FAILED, r);
+    if (plain_len < COPP_START_SEQUENCE_BYTES || plain_len > COPP_SIGNATURE_BYTES)
+        return copp__fail(&k->why, COPP_REASON_SHORT_PLAINTEXT);
+    /* rGH | kDI | status start | command start; bytes 40.. ignored. */
+    if (!copp__ct_equal(plain, s->rgh, COPP_RANDOM_BYTES)) return copp__fail(&k->why, COPP_REASON_RANDOM_MISMATCH);
+    r = cr->mac_init(user, &s->mac, plain + 16);
+    if (r != COPP_S_OK) {
+        if (cr->mac_release) cr->mac_release(user, &s->mac);
+        copp__wipe(&s->mac, sizeof s->mac);   /* back to the all-zero state it had */
+        return copp__cb_fail(&k->why, COPP_REASON_CRYPTO_FAILED, r);
+    }
+    s->status_seq = copp__ld32(plain + 32);
+    s->command_seq = copp__ld32(plain + 36);
+    copp__wipe(s->rgh, sizeof s->rgh);   /* single use; no longer needed */
+    copp__advance(k);
+    return COPP_S_OK;
 }
 
 COPP_API int32_t copp_sequence_start(copp_session *s, const uint8_t sig[256])
 {
-    uint32_t why = COPP_REASON_NONE, before, to;
-    int32_t hr = COPP_S_OK, r;
+    copp__call k;
     uint8_t plain[COPP_SIGNATURE_BYTES];
-    size_t plain_len = 0;
-    copp_connector *c;
-    if (s == NULL) return COPP_E_POINTER;
-    before = s->state;
-    c = s->conn;
-    to = copp__edge_to(s, COPP_CALL_SEQUENCE_START);
-    if (to == COPP_STATE_CLOSED)
-        return copp__reject(c, s, COPP_CALL_SEQUENCE_START, before, COPP_REASON_BAD_STATE);
-    if (sig == NULL)
-        return copp__reject(c, s, COPP_CALL_SEQUENCE_START, before, COPP_REASON_NULL_POINTER);
-
-    r = c->desc.crypto->rsa_decrypt(c->desc.crypto_user, sig, plain, &plain_len);
-    if (r == COPP_E_UNEXPECTED) hr = copp__fail(&why, COPP_REASON_BAD_CIPHERTEXT);
-    else if (r != COPP_S_OK) hr = copp__cb_fail(&why, COPP_REASON_CRYPTO_FAILED, r);
-    else if (plain_len < COPP_START_SEQUENCE_BYTES || plain_len > sizeof plain)
-        hr = copp__fail(&why, COPP_REASON_SHORT_PLAINTEXT);
-    /* rGH | kDI | status start | command start (spec 5.11, A2); bytes 40.. ignored. */
-    else if (!copp__ct_equal(plain, s->rgh, COPP_RANDOM_BYTES))
-        hr = copp__fail(&why, COPP_REASON_RANDOM_MISMATCH);
-    else {
-        r = c->desc.crypto->mac_init(c->desc.crypto_user, &s->mac, plain + 16);
-        if (r != COPP_S_OK) {
-            if (c->desc.crypto->mac_release) c->desc.crypto->mac_release(c->desc.crypto_user, &s->mac);
-            copp__wipe(&s->mac, sizeof s->mac);   /* back to the all-zero state it had */
-            hr = copp__cb_fail(&why, COPP_REASON_CRYPTO_FAILED, r);
-        } else {
-            s->status_seq = copp__ld32(plain + 32);
-            s->command_seq = copp__ld32(plain + 36);
-            copp__wipe(s->rgh, sizeof s->rgh);    /* single use; no longer needed */
-            s->state = to;
-        }
-    }
+    int32_t hr = copp__enter_session(&k, s, COPP_CALL_SEQUENCE_START, sig != NULL);
+    if (hr == COPP_S_OK) hr = copp__start(&k, sig, plain);
     copp__wipe(plain, sizeof plain);
-    return copp__finish(c, s, COPP_CALL_SEQUENCE_START, before, hr, why);
+    return copp__leave(&k, hr);
 }
 
 /* Validate and apply DXVA_COPPSetProtectionLevelCmdData (spec 7.1). */
-static int32_t copp__set_protection_level(copp_session *s, const uint8_t *data, uint32_t *why)
+static int32_t copp__set_protection_level(copp__call *k, const uint8_t *data)
 {
-    copp_connector *c = s->conn;
-    uint32_t type = copp__ld32(data), level = copp__ld32(data + 4), old;
+    copp_connector *c = k->c;
+    uint32_t type = copp__ld32(data + COPP__SPL_PROTTYPE), level = copp__ld32(data + COPP__SPL_PROTLEVEL);
     int t = copp__type_index(type);
-    int32_t r;
-    /* ExtendedInfoChangeMask/Data (data + 8, + 12) are ignored (A21). */
-    if (t < 0 || !(c->protection_types & type)) return copp__fail(why, COPP_REASON_BAD_PROTECTION_TYPE);
-    if (!copp__level_valid(t, level)) return copp__fail(why, COPP_REASON_BAD_LEVEL);
-    old = s->local_level[t];
-    if (level != COPP_LEVEL_DEFAULT && c->desc.hw->check_protection) {
-        r = c->desc.hw->check_protection(c->desc.hw_user, type, level);
-        if (r == COPP_DDERR_TOOBIGSIZE) return copp__fail(why, COPP_REASON_MODE_TOO_BIG);
-        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
-    }
-    if (level != old) {
-        r = copp__shift(c, t, old, level, 0);
-        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
-        s->local_level[t] = level;
-    }
-    return COPP_S_OK;
+    if (t < 0 || !(c->protection_types & type)) return copp__fail(&k->why, COPP_REASON_BAD_PROTECTION_TYPE);
+    if (!copp__level_valid(t, level)) return copp__fail(&k->why, COPP_REASON_BAD_LEVEL);
+    /* through >>protect even when the level is the same: the derived level is
+     * re-applied if the hardware does not carry it (and refused if it cannot) */
+    return copp__move(c, t, &c->sessions[k->slot].level[t], level, COPP__REQUEST, &k->why);
 }
 
 /* Validate and apply DXVA_COPPSetSignalingCmdData (spec 7.2, A12): connector
  * state, last writer wins, masked update of each aspect-ratio field. */
-static int32_t copp__set_signaling(copp_session *s, const uint8_t *data, uint32_t *why)
+static int32_t copp__set_signaling(copp__call *k, const uint8_t *data)
 {
-    copp_connector *c = s->conn;
+    copp_connector *c = k->c;
     copp_signaling next = c->signaling;
-    uint32_t available = 0, standard = copp__ld32(data), i;
+    uint32_t available = 0, standard = copp__ld32(data + COPP__SIG_ACTIVESTANDARD), i;
     int changed;
     int32_t r;
     if (c->desc.hw->get_tv_standards) {
         r = c->desc.hw->get_tv_standards(c->desc.hw_user, &available);
-        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        if (r != COPP_S_OK) return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
     }
     if ((standard & COPP_PROTECTION_STANDARD_RESERVED) || (standard & ~available))
-        return copp__fail(why, COPP_REASON_BAD_SIGNALING);
-    if (copp__ld32(data + 4) & ~COPP_ASPECT_RATIO_EN300294_MASK)
-        return copp__fail(why, COPP_REASON_BAD_SIGNALING);
+        return copp__fail(&k->why, COPP_REASON_BAD_SIGNALING);
+    if (copp__ld32(data + COPP__SIG_ASPECTMASK1) & ~COPP_ASPECT_RATIO_EN300294_MASK)
+        return copp__fail(&k->why, COPP_REASON_BAD_SIGNALING);
     for (i = 0; i < 3; i++) {
-        uint32_t mask = copp__ld32(data + 4 + 8 * i), val = copp__ld32(data + 8 + 8 * i);
-        if (val & ~mask) return copp__fail(why, COPP_REASON_BAD_SIGNALING);
+        uint32_t mask = copp__ld32(data + COPP__SIG_ASPECTMASK1 + 8 * i);
+        uint32_t val = copp__ld32(data + COPP__SIG_ASPECTDATA1 + 8 * i);
+        if (val & ~mask) return copp__fail(&k->why, COPP_REASON_BAD_SIGNALING);
         next.AspectRatioData[i] = (next.AspectRatioData[i] & ~mask) | val;
         next.AspectRatioValidMask[i] |= mask;
     }
-    /* ExtendedInfo (data + 28 .. + 59) is not used; Reserved (data + 60) must be 0 (A21). */
-    if (copp__ld32(data + 60) != 0) return copp__fail(why, COPP_REASON_BAD_SIGNALING);
+    if (copp__ld32(data + COPP__SIG_RESERVED) != 0) return copp__fail(&k->why, COPP_REASON_BAD_SIGNALING);
     next.ActiveTVProtectionStandard = standard;
     changed = next.ActiveTVProtectionStandard != c->signaling.ActiveTVProtectionStandard;
     for (i = 0; i < 3; i++)
@@ -1387,241 +1570,284 @@ static int32_t copp__set_signaling(copp_session *s, const uint8_t *data, uint32_
                    next.AspectRatioValidMask[i] != c->signaling.AspectRatioValidMask[i];
     if (changed && c->desc.hw->set_signaling) {
         r = c->desc.hw->set_signaling(c->desc.hw_user, &next);
-        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        if (r != COPP_S_OK) return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
     }
     c->signaling = next;
     return COPP_S_OK;
 }
 
-COPP_API int32_t copp_command(copp_session *s, const uint8_t cmd[4096])
+/* A command's checks in the spec's order (4.5, A27) -- sequence, GUID and
+ * size look only at the fixed header; the payload is read only after the
+ * MAC passed -- then its effect.  tag: the caller's buffer, wiped by it. */
+static int32_t copp__command(copp__call *k, const uint8_t *cmd, uint8_t tag[COPP_MAC_BYTES])
 {
-    uint32_t why = COPP_REASON_NONE, before, size, need;
-    int32_t hr = COPP_S_OK, r;
-    uint8_t tag[COPP_MAC_BYTES];
-    const uint8_t *guid;
-    int is_level;
-    copp_connector *c;
-    if (s == NULL) return COPP_E_POINTER;
-    before = s->state;
-    c = s->conn;
-    if (copp__edge_to(s, COPP_CALL_COMMAND) == COPP_STATE_CLOSED)
-        return copp__reject(c, s, COPP_CALL_COMMAND, before, COPP_REASON_BAD_STATE);
-    if (cmd == NULL)
-        return copp__reject(c, s, COPP_CALL_COMMAND, before, COPP_REASON_NULL_POINTER);
-
-    /* Spec 4.5 order (A27): sequence, GUID and size look only at the fixed
-     * header; the payload is interpreted only after the MAC has passed. */
-    guid = cmd + COPP_CMD_OFF_GUIDCOMMANDID;
-    size = copp__ld32(cmd + COPP_CMD_OFF_CBSIZEDATA);
-    is_level = copp__guid_eq(guid, copp__guid_set_protection_level);
-    need = is_level ? COPP_SET_PROTECTION_LEVEL_BYTES : COPP_SET_SIGNALING_BYTES;
-    if (copp__ld32(cmd + COPP_CMD_OFF_DWSEQUENCE) != s->command_seq)
-        hr = copp__fail(&why, COPP_REASON_BAD_SEQUENCE);
-    else if (!is_level && !copp__guid_eq(guid, copp__guid_set_signaling))
-        hr = copp__fail(&why, COPP_REASON_UNKNOWN_GUID);
-    else if (size < need || size > COPP_DATA_BYTES)
-        hr = copp__fail(&why, COPP_REASON_BAD_SIZE);
-    else if ((r = c->desc.crypto->mac(c->desc.crypto_user, &s->mac, cmd + COPP_MACED_OFFSET,
-                                      COPP_MACED_BYTES, 0, tag)) != COPP_S_OK)
-        hr = copp__cb_fail(&why, COPP_REASON_CRYPTO_FAILED, r);
-    else if (!copp__ct_equal(tag, cmd + COPP_CMD_OFF_MACKDI, COPP_MAC_BYTES))
-        hr = copp__fail(&why, COPP_REASON_BAD_MAC);
-    else {
-        const uint8_t *data = cmd + COPP_CMD_OFF_COMMANDDATA;
-        hr = is_level ? copp__set_protection_level(s, data, &why) : copp__set_signaling(s, data, &why);
-        if (hr == COPP_S_OK) s->command_seq++;   /* wraps mod 2^32 (A4) */
-    }
-    return copp__finish(c, s, COPP_CALL_COMMAND, before, hr, why);
+    const copp_crypto *cr = k->c->desc.crypto;
+    const uint8_t *guid = cmd + COPP_CMD_OFF_GUIDCOMMANDID;
+    uint32_t size = copp__ld32(cmd + COPP_CMD_OFF_CBSIZEDATA);
+    int is_level = copp__guid_eq(guid, copp__guid_set_protection_level);
+    uint32_t need = is_level ? COPP_SET_PROTECTION_LEVEL_BYTES : COPP_SET_SIGNALING_BYTES;
+    int32_t r;
+    if (copp__ld32(cmd + COPP_CMD_OFF_DWSEQUENCE) != k->s->command_seq)
+        return copp__fail(&k->why, COPP_REASON_BAD_SEQUENCE);
+    if (!is_level && !copp__guid_eq(guid, copp__guid_set_signaling))
+        return copp__fail(&k->why, COPP_REASON_UNKNOWN_GUID);
+    if (size < need || size > COPP_DATA_BYTES) return copp__fail(&k->why, COPP_REASON_BAD_SIZE);
+    r = cr->mac(k->c->desc.crypto_user, &k->s->mac, cmd + COPP_MACED_OFFSET, COPP_MACED_BYTES, 0, tag);
+    if (r != COPP_S_OK) return copp__cb_fail(&k->why, COPP_REASON_CRYPTO_FAILED, r);
+    if (!copp__ct_equal(tag, cmd + COPP_CMD_OFF_MACKDI, COPP_MAC_BYTES)) return copp__fail(&k->why, COPP_REASON_BAD_MAC);
+    r = is_level ? copp__set_protection_level(k, cmd + COPP_CMD_OFF_COMMANDDATA)
+                 : copp__set_signaling(k, cmd + COPP_CMD_OFF_COMMANDDATA);
+    if (r == COPP_S_OK) k->s->command_seq++;   /* wraps mod 2^32 (A4) */
+    return r;
 }
 
-/* Build one status reply (cbSizeData + the reply structure without rApp's
- * copy, which the caller adds) into hdr; returns its cbSizeData via *size. */
-static int32_t copp__status_reply(copp_session *s, const uint8_t *in, uint8_t *reply, uint32_t *size,
-                                  uint32_t *why)
+COPP_API int32_t copp_command(copp_session *s, const uint8_t cmd[4096])
 {
-    copp_connector *c = s->conn;
-    const copp_hw_ops *hw = c->desc.hw;
-    const uint8_t *guid = in + COPP_STIN_OFF_GUIDSTATUSREQUESTID;
-    uint32_t insize = copp__ld32(in + COPP_STIN_OFF_CBSIZEDATA);
-    uint32_t v = 0;
+    copp__call k;
+    uint8_t tag[COPP_MAC_BYTES];   /* the valid macKDI for these bytes: wiped on every path */
+    int32_t hr = copp__enter_session(&k, s, COPP_CALL_COMMAND, cmd != NULL);
+    if (hr == COPP_S_OK) hr = copp__command(&k, cmd, tag);
+    copp__wipe(tag, sizeof tag);
+    return copp__leave(&k, hr);
+}
+
+COPP_API int32_t copp_close(copp_session *s)
+{
+    copp__call k;
+    const copp_crypto *cr;
+    int32_t hr = copp__enter_session(&k, s, COPP_CALL_CLOSE, 1);
+    if (hr != COPP_S_OK) return copp__leave(&k, hr);
+    /* Drop this session's share of every type; lowering may fail in
+     * hardware: the session goes all the same (fail closed, LinkLost). */
+    (void)copp__protect_leave(k.c, k.c->sessions[k.slot].level, &k.why);
+    cr = k.c->desc.crypto;
+    if (k.from == COPP_STATE_SESSION_ACTIVE && cr->mac_release) cr->mac_release(k.c->desc.crypto_user, &s->mac);
+    copp__advance(&k);   /* unlisted, the whole session wiped: CLOSED */
+    return copp__leave(&k, COPP_S_OK);
+}
+
+COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags)
+{
+    copp__call k;
+    uint32_t i;
+    if (copp__enter_connector(&k, c, COPP_CALL_EVENT) != COPP_S_OK) return;
+    k.flags = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
+    for (i = 0; i < c->nsessions; i++) c->sessions[i].session->pending_flags |= k.flags;
+    (void)copp__leave(&k, COPP_S_OK);
+}
+
+/* >>status: the status requests, one table (spec 8, 5.7 - 5.10) ------------ */
+
+/* A reply builder: fills the reply structure at `reply` (COPPStatus) after
+ * rApp and dwFlags, which copp_query_status adds.  arg: the request's first
+ * StatusData dword. */
+typedef int32_t (*copp__reply_fn)(copp__call *k, uint32_t arg, uint8_t *reply);
+
+/* dwData from an optional dword getter; dflt when the op is NULL. */
+static int32_t copp__reply_dword(copp__call *k, int32_t (*get)(void *, uint32_t *), uint32_t dflt, uint8_t *reply)
+{
+    uint32_t v = dflt;
     int32_t r;
-    int kind = copp__status_kind(guid);
-    int level_q = kind == COPP__Q_LOCAL || kind == COPP__Q_GLOBAL;
+    if (get != NULL) {
+        r = get(k->c->desc.hw_user, &v);
+        if (r != COPP_S_OK) return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
+    }
+    copp__st32(reply + COPP_REPLY_OFF_DWDATA, v);
+    return COPP_S_OK;
+}
 
-    if (kind < 0) return copp__fail(why, COPP_REASON_UNKNOWN_GUID);            /* A5 */
-    if (insize != (level_q ? 4u : 0u)) return copp__fail(why, COPP_REASON_BAD_SIZE);   /* A20 */
+static int32_t copp__reply_connector_type(copp__call *k, uint32_t arg, uint8_t *reply)
+{
+    (void)arg;
+    return copp__reply_dword(k, k->c->desc.hw->get_connector_type, COPP_CONNECTOR_TYPE_UNKNOWN, reply);
+}
 
-    /* Reply layout at offset 20: rApp (16, filled by caller), dwFlags (4), then per kind. */
-    *size = COPP_STATUS_DATA_BYTES;
-    switch (kind) {
-    case COPP__Q_LOCAL:
-    case COPP__Q_GLOBAL: {
-        uint32_t type = copp__ld32(in + COPP_STIN_OFF_STATUSDATA);
-        int t = copp__type_index(type);
-        if (t < 0 || !(c->protection_types & type)) return copp__fail(why, COPP_REASON_BAD_PROTECTION_TYPE);
-        if (kind == COPP__Q_LOCAL) v = s->local_level[t];
-        else if (hw->get_protection) {
-            r = hw->get_protection(c->desc.hw_user, type, &v);
-            if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
-        } else v = c->applied[t];
-        copp__st32(reply + 20, v);
-        break;
+static int32_t copp__reply_bus_data(copp__call *k, uint32_t arg, uint8_t *reply)
+{
+    (void)arg;
+    return copp__reply_dword(k, k->c->desc.hw->get_bus_type, COPP_BUS_TYPE_UNKNOWN, reply);
+}
+
+static int32_t copp__reply_protection_type(copp__call *k, uint32_t arg, uint8_t *reply)
+{
+    (void)arg;
+    copp__st32(reply + COPP_REPLY_OFF_DWDATA, k->c->protection_types);
+    return COPP_S_OK;
+}
+
+/* The level queries name exactly one supported type. */
+static int copp__query_type(const copp__call *k, uint32_t type)
+{
+    int t = copp__type_index(type);
+    return (t >= 0 && (k->c->protection_types & type)) ? t : -1;
+}
+
+static int32_t copp__reply_local_level(copp__call *k, uint32_t type, uint8_t *reply)
+{
+    int t = copp__query_type(k, type);
+    if (t < 0) return copp__fail(&k->why, COPP_REASON_BAD_PROTECTION_TYPE);
+    copp__st32(reply + COPP_REPLY_OFF_DWDATA, k->c->sessions[k->slot].level[t]);
+    return COPP_S_OK;
+}
+
+/* What is on the wire, whatever set it (spec 12.1): read when it can be. */
+static int32_t copp__reply_global_level(copp__call *k, uint32_t type, uint8_t *reply)
+{
+    const copp_hw_ops *hw = k->c->desc.hw;
+    int t = copp__query_type(k, type);
+    uint32_t v;
+    int32_t r;
+    if (t < 0) return copp__fail(&k->why, COPP_REASON_BAD_PROTECTION_TYPE);
+    v = k->c->applied[t];
+    if (hw->get_protection != NULL) {
+        r = hw->get_protection(k->c->desc.hw_user, type, &v);
+        if (r != COPP_S_OK) return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
     }
-    case COPP__Q_CONNECTOR:
-    case COPP__Q_BUS: {
-        int bus = kind == COPP__Q_BUS;
-        int32_t (*get)(void *, uint32_t *) = bus ? hw->get_bus_type : hw->get_connector_type;
-        v = bus ? COPP_BUS_TYPE_UNKNOWN : COPP_CONNECTOR_TYPE_UNKNOWN;
-        if (get) {
-            r = get(c->desc.hw_user, &v);
-            if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
-        }
-        copp__st32(reply + 20, v);
-        break;
+    copp__st32(reply + COPP_REPLY_OFF_DWDATA, v);
+    return COPP_S_OK;
+}
+
+static int32_t copp__reply_display_data(copp__call *k, uint32_t arg, uint8_t *reply)
+{
+    const copp_hw_ops *hw = k->c->desc.hw;
+    copp_display_data dd;
+    int32_t r;
+    (void)arg;
+    if (hw->get_display_data == NULL) return copp__fail(&k->why, COPP_REASON_NOT_SUPPORTED);
+    COPP_MEMSET(&dd, 0, sizeof dd);
+    r = hw->get_display_data(k->c->desc.hw_user, &dd);
+    if (r != COPP_S_OK) return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
+    copp__st32(reply + COPP_REPLY_OFF_DISPLAYWIDTH, dd.DisplayWidth);
+    copp__st32(reply + COPP_REPLY_OFF_DISPLAYHEIGHT, dd.DisplayHeight);
+    copp__st32(reply + COPP_REPLY_OFF_FORMAT, dd.Format);
+    copp__st32(reply + COPP_REPLY_OFF_D3DFORMAT, dd.d3dFormat);
+    copp__st32(reply + COPP_REPLY_OFF_FREQNUMERATOR, dd.FreqNumerator);
+    copp__st32(reply + COPP_REPLY_OFF_FREQDENOMINATOR, dd.FreqDenominator);
+    return COPP_S_OK;
+}
+
+/* A13: no HDCP on this connector, or no way to read the KSV: E_INVALIDARG. */
+static int32_t copp__reply_hdcp_key_data(copp__call *k, uint32_t arg, uint8_t *reply)
+{
+    const copp_hw_ops *hw = k->c->desc.hw;
+    uint8_t bksv[5];
+    uint32_t hflags = 0;
+    int32_t r;
+    (void)arg;
+    if (!(k->c->protection_types & COPP_PROTECTION_TYPE_HDCP) || hw->get_hdcp_key_data == NULL)
+        return copp__fail(&k->why, COPP_REASON_NOT_SUPPORTED);
+    COPP_MEMSET(bksv, 0, sizeof bksv);
+    r = hw->get_hdcp_key_data(k->c->desc.hw_user, &hflags, bksv);
+    if (r != COPP_S_OK) return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
+    copp__st32(reply + COPP_REPLY_OFF_DWHDCPFLAGS, hflags & COPP_HDCP_FLAG_REPEATER);
+    COPP_MEMCPY(reply + COPP_REPLY_OFF_BKEY, bksv, sizeof bksv);   /* BKey bytes 0..4, LSB first (A14) */
+    return COPP_S_OK;
+}
+
+static int32_t copp__reply_signaling(copp__call *k, uint32_t arg, uint8_t *reply)
+{
+    const copp_signaling *sig = &k->c->signaling;
+    uint32_t available = 0, i;
+    int32_t r;
+    (void)arg;
+    if (k->c->desc.hw->get_tv_standards != NULL) {
+        r = k->c->desc.hw->get_tv_standards(k->c->desc.hw_user, &available);
+        if (r != COPP_S_OK) return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
     }
-    case COPP__Q_PROT_TYPE:
-        copp__st32(reply + 20, c->protection_types);
-        break;
-    case COPP__Q_DISPLAY: {
-        copp_display_data dd;
-        if (!hw->get_display_data) return copp__fail(why, COPP_REASON_NOT_SUPPORTED);
-        COPP_MEMSET(&dd, 0, sizeof dd);
-        r = hw->get_display_data(c->desc.hw_user, &dd);
-        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
-        *size = COPP_STATUS_DISPLAY_DATA_BYTES;
-        copp__st32(reply + 20, dd.DisplayWidth);
-        copp__st32(reply + 24, dd.DisplayHeight);
-        copp__st32(reply + 28, dd.Format);
-        copp__st32(reply + 32, dd.d3dFormat);
-        copp__st32(reply + 36, dd.FreqNumerator);
-        copp__st32(reply + 40, dd.FreqDenominator);
-        break;
+    copp__st32(reply + COPP_REPLY_OFF_AVAILABLETVPROTECTIONSTANDARDS, available);
+    copp__st32(reply + COPP_REPLY_OFF_ACTIVETVPROTECTIONSTANDARD, sig->ActiveTVProtectionStandard);
+    /* TVType is not used: 0. */
+    for (i = 0; i < 3; i++) {
+        copp__st32(reply + COPP_REPLY_OFF_ASPECTRATIOVALIDMASK1 + 8 * i, sig->AspectRatioValidMask[i]);
+        copp__st32(reply + COPP_REPLY_OFF_ASPECTRATIODATA1 + 8 * i, sig->AspectRatioData[i]);
     }
-    case COPP__Q_HDCP_KEY: {
-        uint8_t bksv[5];
-        uint32_t hflags = 0;
-        COPP_MEMSET(bksv, 0, sizeof bksv);
-        /* A13: no HDCP on this connector, or no way to read the KSV -> E_INVALIDARG. */
-        if (!(c->protection_types & COPP_PROTECTION_TYPE_HDCP) || !hw->get_hdcp_key_data)
-            return copp__fail(why, COPP_REASON_NOT_SUPPORTED);
-        r = hw->get_hdcp_key_data(c->desc.hw_user, &hflags, bksv);
-        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
-        *size = COPP_STATUS_HDCP_KEY_DATA_BYTES;
-        copp__st32(reply + 20, hflags & COPP_HDCP_FLAG_REPEATER);
-        COPP_MEMCPY(reply + 24, bksv, sizeof bksv);   /* BKey bytes 0..4, LSB first (A14) */
-        break;
-    }
-    default: { /* COPP__Q_SIGNALING */
-        uint32_t available = 0, i;
-        if (hw->get_tv_standards) {
-            r = hw->get_tv_standards(c->desc.hw_user, &available);
-            if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
-        }
-        *size = COPP_STATUS_SIGNALING_BYTES;
-        copp__st32(reply + 20, available);
-        copp__st32(reply + 24, c->signaling.ActiveTVProtectionStandard);
-        /* TVType (reply + 28) is not used: 0. */
-        for (i = 0; i < 3; i++) {
-            copp__st32(reply + 32 + 8 * i, c->signaling.AspectRatioValidMask[i]);
-            copp__st32(reply + 36 + 8 * i, c->signaling.AspectRatioData[i]);
-        }
-        break;
-    }
-    }
+    return COPP_S_OK;
+}
+
+/* The eight status requests (spec 8): name, GUID, the exact cbSizeData of
+ * the request (0, or 4 for the two level queries: A20), the cbSizeData of
+ * the reply, and its builder.  The one description of a request:
+ * copp_query_status, tools/coppdump and the fuzz harness all read it. */
+static const struct copp__status_request {
+    const char *name;
+    uint8_t guid[COPP_GUID_BYTES];
+    uint8_t in_size;
+    uint8_t reply_size;
+    copp__reply_fn reply;
+} copp__status_requests[] = {
+    { "DXVA_COPPQueryConnectorType", COPP_GUID_DXVA_COPPQueryConnectorType,
+      0, COPP_STATUS_DATA_BYTES, copp__reply_connector_type },
+    { "DXVA_COPPQueryProtectionType", COPP_GUID_DXVA_COPPQueryProtectionType,
+      0, COPP_STATUS_DATA_BYTES, copp__reply_protection_type },
+    { "DXVA_COPPQueryLocalProtectionLevel", COPP_GUID_DXVA_COPPQueryLocalProtectionLevel,
+      4, COPP_STATUS_DATA_BYTES, copp__reply_local_level },
+    { "DXVA_COPPQueryGlobalProtectionLevel", COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel,
+      4, COPP_STATUS_DATA_BYTES, copp__reply_global_level },
+    { "DXVA_COPPQueryDisplayData", COPP_GUID_DXVA_COPPQueryDisplayData,
+      0, COPP_STATUS_DISPLAY_DATA_BYTES, copp__reply_display_data },
+    { "DXVA_COPPQueryHDCPKeyData", COPP_GUID_DXVA_COPPQueryHDCPKeyData,
+      0, COPP_STATUS_HDCP_KEY_DATA_BYTES, copp__reply_hdcp_key_data },
+    { "DXVA_COPPQueryBusData", COPP_GUID_DXVA_COPPQueryBusData,
+      0, COPP_STATUS_DATA_BYTES, copp__reply_bus_data },
+    { "DXVA_COPPQuerySignaling", COPP_GUID_DXVA_COPPQuerySignaling,
+      0, COPP_STATUS_SIGNALING_BYTES, copp__reply_signaling },
+};
+#define COPP__STATUS_REQUESTS (sizeof copp__status_requests / sizeof copp__status_requests[0])
+
+/* The request with this GUID, or NULL (A5). */
+static const struct copp__status_request *copp__status_find(const uint8_t *guid)
+{
+    size_t i;
+    for (i = 0; i < COPP__STATUS_REQUESTS; i++)
+        if (copp__guid_eq(guid, copp__status_requests[i].guid)) return &copp__status_requests[i];
+    return NULL;
+}
+
+/* In the reply image: cbSizeData, then COPPStatus (output offsets 16, 20). */
+#define COPP__IMAGE_REPLY (COPP_STOUT_OFF_COPPSTATUS - COPP_STOUT_OFF_CBSIZEDATA)
+
+/* Build the MACed reply image (output bytes 16 ..) and its tag. */
+static int32_t copp__query(copp__call *k, const uint8_t *in, uint8_t *image, size_t image_cap, uint8_t *tag)
+{
+    const struct copp__status_request *q = copp__status_find(in + COPP_STIN_OFF_GUIDSTATUSREQUESTID);
+    size_t maced;
+    int32_t r;
+    if (copp__ld32(in + COPP_STIN_OFF_DWSEQUENCE) != k->s->status_seq)
+        return copp__fail(&k->why, COPP_REASON_BAD_SEQUENCE);
+    if (q == NULL) return copp__fail(&k->why, COPP_REASON_UNKNOWN_GUID);
+    if (copp__ld32(in + COPP_STIN_OFF_CBSIZEDATA) != q->in_size) return copp__fail(&k->why, COPP_REASON_BAD_SIZE);
+    COPP_MEMSET(image, 0, image_cap);
+    r = q->reply(k, copp__ld32(in + COPP_STIN_OFF_STATUSDATA), image + COPP__IMAGE_REPLY);
+    if (r != COPP_S_OK) return r;
+    copp__st32(image, q->reply_size);
+    COPP_MEMCPY(image + COPP__IMAGE_REPLY + COPP_REPLY_OFF_RAPP, in + COPP_STIN_OFF_RAPP, COPP_RANDOM_BYTES);
+    copp__st32(image + COPP__IMAGE_REPLY + COPP_REPLY_OFF_DWFLAGS, k->s->pending_flags);   /* spec 11 */
+    /* whole AES blocks of the image, then the output's zeros (spec 5.4) */
+    maced = (COPP__IMAGE_REPLY + (size_t)q->reply_size + 15u) & ~(size_t)15u;
+    r = k->c->desc.crypto->mac(k->c->desc.crypto_user, &k->s->mac, image, maced, COPP_MACED_BYTES - maced, tag);
+    if (r != COPP_S_OK) return copp__cb_fail(&k->why, COPP_REASON_CRYPTO_FAILED, r);
     return COPP_S_OK;
 }
 
 COPP_API int32_t copp_query_status(copp_session *s, const uint8_t in[4096], uint8_t out[4096])
 {
-    uint32_t why = COPP_REASON_NONE, before, size = 0;
-    int32_t hr, r;
-    /* cbSizeData (4) followed by the largest reply (88), assembled here so that
-     * out is written only once everything has succeeded (A22); rounded up to
-     * whole AES blocks (the extra bytes are the output's zeros), so the MAC
-     * runs on aligned blocks only. */
-    uint8_t head[4 + COPP_STATUS_SIGNALING_BYTES + 4];
-    size_t maced;
+    copp__call k;
+    /* the reply is assembled here, so that out is written only once
+     * everything has succeeded (A22): cbSizeData and the largest reply, in
+     * whole AES blocks */
+    uint8_t image[(COPP__IMAGE_REPLY + COPP_STATUS_SIGNALING_BYTES + 15u) & ~15u];
     uint8_t tag[COPP_MAC_BYTES];
-    copp_connector *c;
-    if (s == NULL) return COPP_E_POINTER;
-    before = s->state;
-    c = s->conn;
-    if (copp__edge_to(s, COPP_CALL_QUERY_STATUS) == COPP_STATE_CLOSED)
-        return copp__reject(c, s, COPP_CALL_QUERY_STATUS, before, COPP_REASON_BAD_STATE);
-    if (in == NULL || out == NULL)
-        return copp__reject(c, s, COPP_CALL_QUERY_STATUS, before, COPP_REASON_NULL_POINTER);
-    if (copp__ld32(in + COPP_STIN_OFF_DWSEQUENCE) != s->status_seq)
-        return copp__reject(c, s, COPP_CALL_QUERY_STATUS, before, COPP_REASON_BAD_SEQUENCE);
-
-    COPP_MEMSET(head, 0, sizeof head);
-    hr = copp__status_reply(s, in, head + 4, &size, &why);
-    if (hr == COPP_S_OK) {
-        copp__st32(head, size);
-        COPP_MEMCPY(head + 4, in + COPP_STIN_OFF_RAPP, COPP_RANDOM_BYTES);   /* rApp echo (spec 10.5) */
-        copp__st32(head + 4 + 16, s->pending_flags);                          /* dwFlags (spec 11) */
-        maced = (4u + size + 15u) & ~(size_t)15u;
-        r = c->desc.crypto->mac(c->desc.crypto_user, &s->mac, head, maced, COPP_MACED_BYTES - maced, tag);
-        if (r != COPP_S_OK) hr = copp__cb_fail(&why, COPP_REASON_CRYPTO_FAILED, r);
-    }
+    int32_t hr = copp__enter_session(&k, s, COPP_CALL_QUERY_STATUS, in != NULL && out != NULL);
+    if (hr == COPP_S_OK) hr = copp__query(&k, in, image, sizeof image, tag);
     if (hr == COPP_S_OK) {
         COPP_MEMSET(out, 0, COPP_STATUS_OUTPUT_BYTES);
-        COPP_MEMCPY(out + COPP_STOUT_OFF_CBSIZEDATA, head, 4 + size);
+        COPP_MEMCPY(out + COPP_STOUT_OFF_CBSIZEDATA, image, COPP__IMAGE_REPLY + copp__ld32(image));
         COPP_MEMCPY(out + COPP_STOUT_OFF_MACKDI, tag, COPP_MAC_BYTES);
         s->pending_flags = 0;
         s->status_seq++;   /* wraps mod 2^32 (A4) */
     }
-    return copp__finish(c, s, COPP_CALL_QUERY_STATUS, before, hr, why);
-}
-
-COPP_API int32_t copp_close(copp_session *s)
-{
-    uint32_t why = COPP_REASON_NONE, before, i, lost = 0;
-    copp_connector *c;
-    int t;
-    if (s == NULL) return COPP_E_POINTER;
-    before = s->state;
-    c = s->conn;
-    if (c == NULL || before < COPP_STATE_OPENED || before > COPP_STATE_SESSION_ACTIVE) {
-        int32_t hr = copp__fail(&why, COPP_REASON_BAD_STATE);
-        s->last_reason = why;
-        return hr;
-    }
-    /* Drop this session's share of every type (spec 4.7, 12.3).  Lowering may
-     * fail in hardware: the session goes all the same (copp__shift's release
-     * rule: fail closed, LinkLost to everyone). */
-    for (t = 0; t < (int)COPP__TYPES; t++)
-        if (s->local_level[t] != COPP_LEVEL_NOT_AVAILABLE &&
-            copp__shift(c, t, s->local_level[t], COPP__NOWHERE, 1) != COPP_S_OK)
-            lost = 1;
-    for (i = 0; i < c->nsessions; i++) {
-        if (c->sessions[i] == s) {
-            c->sessions[i] = c->sessions[--c->nsessions];
-            c->sessions[c->nsessions] = NULL;
-            break;
-        }
-    }
-    if (before == COPP_STATE_SESSION_ACTIVE && c->desc.crypto->mac_release)
-        c->desc.crypto->mac_release(c->desc.crypto_user, &s->mac);
-    copp__wipe(s, sizeof *s);   /* key, rGH, everything: the session is CLOSED (0) */
-    if (lost) why = COPP_REASON_HW_FAILED;
-    return copp__finish(c, s, COPP_CALL_CLOSE, before, COPP_S_OK, why);
-}
-
-COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags)
-{
-    uint32_t i, f = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
-    if (c == NULL || c->initialized != COPP__MAGIC) return;
-    for (i = 0; i < c->nsessions; i++) c->sessions[i]->pending_flags |= f;
-    if (c->desc.trace) {
-        copp_trace t;
-        t.call = COPP_CALL_EVENT;
-        t.session = NULL;
-        t.result = COPP_S_OK;
-        t.reason = COPP_REASON_NONE;
-        t.state_before = t.state_after = COPP_STATE_CLOSED;
-        t.flags = f;
-        c->desc.trace(c->desc.trace_user, &t);
-    }
+    copp__wipe(tag, sizeof tag);
+    return copp__leave(&k, hr);
 }
 
 /* >>videoport: VIDEOPARAMETERS and multiple-session copy protection (spec 13) */
@@ -1637,6 +1863,7 @@ static const uint8_t copp__guid_videoparameters[16] = COPP_GUID_VIDEOPARAMETERS;
     X(dwCPType, 80) X(dwCPCommand, 84) X(dwCPStandard, 88) X(dwCPKey, 92) \
     X(bCP_APSTriggerBits, 96)
 #define COPP__VP_OEM_OFFSET 100u
+#define COPP__VP_KEY_TRIES  8   /* draws before an RNG that only repeats is a failure */
 
 static int copp__vp_find(const copp_connector *c, uint32_t key)
 {
@@ -1650,28 +1877,27 @@ static int copp__vp_find(const copp_connector *c, uint32_t key)
 /* A fresh key: from the RNG hook, never 0, never a live key (A18, spec 13.3). */
 static int32_t copp__vp_new_key(copp_connector *c, uint32_t *key)
 {
+    uint8_t b[4];
+    int32_t hr = COPP_E_FAIL;
     int tries;
-    for (tries = 0; tries < 8; tries++) {
-        uint8_t b[4];
-        uint32_t k;
-        if (c->desc.crypto->randombytes(c->desc.crypto_user, b, sizeof b) != 0) return COPP_E_FAIL;
-        k = copp__ld32(b);
-        if (k != 0 && copp__vp_find(c, k) < 0) {
-            *key = k;
-            return COPP_S_OK;
-        }
+    for (tries = 0; tries < COPP__VP_KEY_TRIES && hr != COPP_S_OK; tries++) {
+        if (c->desc.crypto->randombytes(c->desc.crypto_user, b, sizeof b) != 0) break;
+        *key = copp__ld32(b);
+        if (*key != 0 && copp__vp_find(c, *key) < 0) hr = COPP_S_OK;
     }
-    return COPP_E_FAIL;
+    copp__wipe(b, sizeof b);
+    return hr;
 }
 
-static int32_t copp__vp_get(copp_connector *c, copp_videoparameters *p, uint32_t *why)
+static int32_t copp__vp_get(copp__call *k, copp_videoparameters *p)
 {
+    copp_connector *c = k->c;
     const copp_hw_ops *hw = c->desc.hw;
     p->dwFlags = 0;
     if (hw->vp_get) {
         int32_t r = hw->vp_get(c->desc.hw_user, p);
-        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
-        p->dwFlags &= ~COPP_VP_FLAGS_COPYPROTECT;
+        if (r != COPP_S_OK) return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
+        p->dwFlags &= ~COPP_VP_FLAGS_COPYPROTECT;   /* copp decides that flag itself */
     } else {
         p->dwTVStandard = p->dwAvailableTVStandard = COPP_VP_TV_STANDARD_WIN_VGA;   /* no TV output */
     }
@@ -1682,49 +1908,59 @@ static int32_t copp__vp_get(copp_connector *c, copp_videoparameters *p, uint32_t
     return COPP_S_OK;
 }
 
-static int32_t copp__vp_set(copp_connector *c, copp_videoparameters *p, uint32_t *why)
+/* SET.  Everything that can refuse the call happens before vp_set: the new
+ * key is drawn, then ACTIVATE's or CHANGE's level goes through >>protect
+ * (checked against the mode, written, undone if refused); a failing vp_set
+ * undoes that move (as a release: it stands even if its own write fails).
+ * DEACTIVATE cannot fail the call, so it runs after vp_set. */
+static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
 {
+    copp_connector *c = k->c;
     const copp_hw_ops *hw = c->desc.hw;
-    const int acp = 1;   /* type index of ACP */
     int cp = (p->dwFlags & COPP_VP_FLAGS_COPYPROTECT) && (c->protection_types & COPP_PROTECTION_TYPE_ACP);
-    int slot = -1;
+    int tv = (p->dwFlags & ~COPP_VP_FLAGS_COPYPROTECT) != 0;
     uint32_t level = p->bCP_APSTriggerBits & 3u, cmd = p->dwCPCommand;   /* APS trigger bits = ACP level (A18) */
+    uint32_t key = 0, fresh = COPP__NOWHERE, prev, unused = COPP_REASON_NONE;
+    uint32_t *held = &fresh;   /* the key's recorded level; a new key's until it is stored */
+    int moved = 0;
     int32_t r;
-    /* Validate everything before touching anything. */
-    if ((p->dwFlags & ~COPP_VP_FLAGS_COPYPROTECT) && hw->vp_set == NULL)
-        return copp__fail(why, COPP_REASON_NOT_SUPPORTED);
+    int slot = -1;
+    if (tv && hw->vp_set == NULL) return copp__fail(&k->why, COPP_REASON_NOT_SUPPORTED);
     if (cp) {
         if (cmd == COPP_VP_CP_CMD_DEACTIVATE || cmd == COPP_VP_CP_CMD_CHANGE) {
             slot = copp__vp_find(c, p->dwCPKey);
-            if (slot < 0) return copp__fail(why, COPP_REASON_BAD_KEY);
+            if (slot < 0) return copp__fail(&k->why, COPP_REASON_BAD_KEY);
+            held = &c->vp_keys[slot].level;
         } else if (cmd == COPP_VP_CP_CMD_ACTIVATE) {
-            if (c->nvp_keys >= COPP_MAX_VP_KEYS) return copp__fail(why, COPP_REASON_NO_KEY_SLOT);
+            if (c->nvp_keys >= COPP_MAX_VP_KEYS) return copp__fail(&k->why, COPP_REASON_NO_KEY_SLOT);
+            if (copp__vp_new_key(c, &key) != COPP_S_OK) return copp__fail(&k->why, COPP_REASON_CRYPTO_FAILED);
         } else {
-            return copp__fail(why, COPP_REASON_BAD_VIDEOPARAMETERS);
+            return copp__fail(&k->why, COPP_REASON_BAD_VIDEOPARAMETERS);
         }
     }
-    if (p->dwFlags & ~COPP_VP_FLAGS_COPYPROTECT) {
+    prev = *held;
+    if (cp && cmd != COPP_VP_CP_CMD_DEACTIVATE) {
+        r = copp__move(c, COPP__T_ACP, held, level, COPP__REQUEST, &k->why);
+        if (r != COPP_S_OK) return r;
+        moved = 1;
+    }
+    if (tv) {
         r = hw->vp_set(c->desc.hw_user, p);
-        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
+        if (r != COPP_S_OK) {
+            if (moved) (void)copp__move(c, COPP__T_ACP, held, prev, COPP__RELEASE, &unused);
+            return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
+        }
     }
     if (!cp) return COPP_S_OK;
     if (cmd == COPP_VP_CP_CMD_ACTIVATE) {
-        uint32_t key = 0;
-        if (copp__vp_new_key(c, &key) != COPP_S_OK) return copp__fail(why, COPP_REASON_CRYPTO_FAILED);
-        r = copp__shift(c, acp, COPP__NOWHERE, level, 0);
-        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
         c->vp_keys[c->nvp_keys].key = key;
-        c->vp_keys[c->nvp_keys].level = level;
+        c->vp_keys[c->nvp_keys].level = fresh;
         c->nvp_keys++;
         p->dwCPKey = key;
-    } else if (cmd == COPP_VP_CP_CMD_CHANGE) {
-        r = copp__shift(c, acp, c->vp_keys[slot].level, level, 0);
-        if (r != COPP_S_OK) return copp__cb_fail(why, COPP_REASON_HW_FAILED, r);
-        c->vp_keys[slot].level = level;
-    } else {
+    } else if (cmd == COPP_VP_CP_CMD_DEACTIVATE) {
         /* released even if lowering fails (fail closed, LinkLost raised) */
-        if (copp__shift(c, acp, c->vp_keys[slot].level, COPP__NOWHERE, 1) != COPP_S_OK)
-            *why = COPP_REASON_HW_FAILED;
+        if (copp__move(c, COPP__T_ACP, held, COPP__NOWHERE, COPP__RELEASE, &unused) != COPP_S_OK)
+            k->why = COPP_REASON_HW_FAILED;
         c->vp_keys[slot] = c->vp_keys[--c->nvp_keys];
         c->vp_keys[c->nvp_keys].key = 0;
         c->vp_keys[c->nvp_keys].level = 0;
@@ -1732,22 +1968,32 @@ static int32_t copp__vp_set(copp_connector *c, copp_videoparameters *p, uint32_t
     return COPP_S_OK;
 }
 
+/* The Win32 status of a VIDEOPARAMETERS result (spec 13; A18). */
+static uint32_t copp__vp_status(int32_t hr, uint32_t why)
+{
+    if (hr == COPP_S_OK) return COPP_NO_ERROR;
+    if (why == COPP_REASON_NO_KEY_SLOT) return COPP_ERROR_NOT_ENOUGH_MEMORY;
+    if (why == COPP_REASON_MODE_TOO_BIG) return COPP_ERROR_NOT_SUPPORTED;
+    if (why == COPP_REASON_HW_FAILED || why == COPP_REASON_CRYPTO_FAILED) return COPP_ERROR_GEN_FAILURE;
+    return COPP_ERROR_INVALID_PARAMETER;
+}
+
 COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356])
 {
+    copp__call k;
     copp_videoparameters p;
-    uint32_t why = COPP_REASON_NONE;
-    int32_t hr;
-    if (c == NULL || c->initialized != COPP__MAGIC || in == NULL || out == NULL) return COPP_ERROR_INVALID_PARAMETER;
-    if (!copp__guid_eq(in, copp__guid_videoparameters)) {   /* checked first (spec 13.2) */
-        hr = copp__fail(&why, COPP_REASON_BAD_VIDEOPARAMETERS);
-    } else {
+    int32_t hr = copp__enter_connector(&k, c, COPP_CALL_VIDEO_PARAMETERS);
+    if (hr == COPP_S_OK && (in == NULL || out == NULL)) hr = copp__fail(&k.why, COPP_REASON_NULL_POINTER);
+    else if (hr == COPP_S_OK && !copp__guid_eq(in, copp__guid_videoparameters))   /* checked first (spec 13.2) */
+        hr = copp__fail(&k.why, COPP_REASON_BAD_VIDEOPARAMETERS);
+    else if (hr == COPP_S_OK) {
 #define COPP__X(f, off) p.f = copp__ld32(in + off);
         COPP__VP_FIELDS(COPP__X)
 #undef COPP__X
         p.bOEMCopyProtection = in + COPP__VP_OEM_OFFSET;
-        if (p.dwCommand == COPP_VP_COMMAND_GET) hr = copp__vp_get(c, &p, &why);
-        else if (p.dwCommand == COPP_VP_COMMAND_SET) hr = copp__vp_set(c, &p, &why);
-        else hr = copp__fail(&why, COPP_REASON_BAD_VIDEOPARAMETERS);
+        if (p.dwCommand == COPP_VP_COMMAND_GET) hr = copp__vp_get(&k, &p);
+        else if (p.dwCommand == COPP_VP_COMMAND_SET) hr = copp__vp_set(&k, &p);
+        else hr = copp__fail(&k.why, COPP_REASON_BAD_VIDEOPARAMETERS);
     }
     if (hr == COPP_S_OK) {
         COPP_MEMCPY(out, copp__guid_videoparameters, COPP_GUID_BYTES);
@@ -1756,83 +2002,65 @@ COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t i
 #undef COPP__X
         if (out != in) COPP_MEMCPY(out + COPP__VP_OEM_OFFSET, in + COPP__VP_OEM_OFFSET, 256);
     }
-    copp__finish(c, NULL, COPP_CALL_VIDEO_PARAMETERS, COPP_STATE_CLOSED, hr, why);
-    if (hr == COPP_S_OK) return COPP_NO_ERROR;
-    if (hr == COPP_E_OUTOFMEMORY && why == COPP_REASON_NO_KEY_SLOT) return COPP_ERROR_NOT_ENOUGH_MEMORY;
-    if (why == COPP_REASON_HW_FAILED || why == COPP_REASON_CRYPTO_FAILED) return COPP_ERROR_GEN_FAILURE;
-    return COPP_ERROR_INVALID_PARAMETER;
+    hr = copp__leave(&k, hr);
+    return copp__vp_status(hr, k.why);
 }
 
 /* >>resync ----------------------------------------------------------------- */
 
 COPP_API int32_t copp_connector_resync(copp_connector *c, uint32_t copp_status_flags)
 {
-    const copp_hw_ops *hw;
-    int32_t first = COPP_S_OK, r;
-    uint32_t flags = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
+    copp__call k;
+    uint32_t why = COPP_REASON_NONE;
+    int32_t hr = copp__enter_connector(&k, c, COPP_CALL_RESYNC), r;
     int t;
-    if (c == NULL) return COPP_E_POINTER;
-    if (c->initialized != COPP__MAGIC) return COPP_E_UNEXPECTED;
-    hw = c->desc.hw;
+    if (hr != COPP_S_OK) return copp__leave(&k, hr);
+    k.flags = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
     for (t = 0; t < (int)COPP__TYPES; t++) {
-        uint32_t type = copp__type_bits[t], eff, actual = 0;
-        int known = 0;
-        if (!(c->protection_types & type)) continue;
-        eff = copp__derive(c->counts[t], t);
-        if (hw->get_protection) {
-            r = hw->get_protection(c->desc.hw_user, type, &actual);
-            if (r == COPP_S_OK) known = 1;
-            else if (first == COPP_S_OK) first = r < 0 ? r : COPP_E_FAIL;
-        }
-        if (known && actual == eff) {   /* idempotent: no write where the hardware matches */
-            c->applied[t] = eff;
-            continue;
-        }
-        r = (eff != 0 && hw->check_protection) ? hw->check_protection(c->desc.hw_user, type, eff) : COPP_S_OK;
-        if (r == COPP_S_OK) r = hw->set_protection(c->desc.hw_user, type, eff);
-        if (r == COPP_S_OK) {
-            c->applied[t] = eff;
-        } else {
+        if (!(c->protection_types & copp__type_bits[t])) continue;
+        r = copp__protect_resync(c, t, &why);
+        if (r != COPP_S_OK) {
             /* the mode cannot carry it, or the write failed: sessions must know */
-            flags |= COPP_STATUS_LINK_LOST;
-            if (known) c->applied[t] = actual;
-            if (first == COPP_S_OK) first = r < 0 ? r : COPP_E_FAIL;
+            k.flags |= COPP_STATUS_LINK_LOST;
+            if (hr == COPP_S_OK) {
+                hr = r;
+                k.why = why;
+            }
         }
     }
-    if (flags) copp_connector_event(c, flags);
-    if (c->desc.trace) {
-        copp_trace tr;
-        tr.call = COPP_CALL_RESYNC;
-        tr.session = NULL;
-        tr.result = first;
-        tr.reason = first == COPP_S_OK ? COPP_REASON_NONE : COPP_REASON_HW_FAILED;
-        tr.state_before = tr.state_after = COPP_STATE_CLOSED;
-        tr.flags = flags;
-        c->desc.trace(c->desc.trace_user, &tr);
-    }
-    return first;
+    if (k.flags) copp_connector_event(c, k.flags);
+    return copp__leave(&k, hr);
 }
+
+/* >>accessors -------------------------------------------------------------- */
 
 COPP_API uint32_t copp_connector_vp_key_count(const copp_connector *c)
 {
     return (c && c->initialized == COPP__MAGIC) ? c->nvp_keys : 0u;
 }
 
-COPP_API uint32_t copp_session_state(const copp_session *s) { return s ? s->state : COPP_STATE_CLOSED; }
+COPP_API uint32_t copp_session_state(const copp_session *s)
+{
+    uint32_t slot;
+    return (s != NULL && copp__bound(s, &slot)) ? s->state : COPP_STATE_CLOSED;
+}
+
 COPP_API uint32_t copp_session_last_reason(const copp_session *s) { return s ? s->last_reason : 0u; }
-COPP_API int copp_is_active(const copp_session *s) { return s != NULL && s->state == COPP_STATE_SESSION_ACTIVE; }
+COPP_API int copp_is_active(const copp_session *s) { return copp_session_state(s) == COPP_STATE_SESSION_ACTIVE; }
 
 COPP_API uint32_t copp_session_local_level(const copp_session *s, uint32_t prot_type)
 {
     int t = copp__type_index(prot_type);
-    if (s == NULL || s->conn == NULL || t < 0) return COPP_LEVEL_NOT_AVAILABLE;
-    return s->local_level[t];
+    uint32_t slot;
+    if (s == NULL || t < 0 || !copp__bound(s, &slot)) return COPP_LEVEL_NOT_AVAILABLE;
+    return s->conn->sessions[slot].level[t];
 }
 
 COPP_API uint32_t copp_connector_level(const copp_connector *c, uint32_t prot_type)
 {
     int t = copp__type_index(prot_type);
-    if (c == NULL || c->initialized != COPP__MAGIC || t < 0) return COPP_LEVEL_NOT_AVAILABLE;
+    if (c == NULL || c->initialized != COPP__MAGIC || t < 0 || !(c->protection_types & prot_type))
+        return COPP_LEVEL_NOT_AVAILABLE;
     return c->applied[t];
 }
 
@@ -1856,21 +2084,20 @@ COPP_API const char *copp_reason_str(uint32_t reason)
 #endif
 }
 
+/* The HRESULTs copp names (spec 3), for copp_result_str. */
+#define COPP__HRESULT_NAMES(X) \
+    X(S_OK) X(E_UNEXPECTED) X(E_INVALIDARG) X(E_POINTER) X(E_OUTOFMEMORY) X(E_FAIL) \
+    X(DDERR_TOOBIGSIZE) X(DDERR_UNSUPPORTEDMODE) X(DDERR_CURRENTLYNOTAVAIL)
+
 COPP_API const char *copp_result_str(int32_t hr)
 {
 #ifdef COPP_NO_STRINGS
     (void)hr;
     return "";
 #else
-    if (hr == COPP_S_OK) return "S_OK";
-    if (hr == COPP_E_UNEXPECTED) return "E_UNEXPECTED";
-    if (hr == COPP_E_INVALIDARG) return "E_INVALIDARG";
-    if (hr == COPP_E_POINTER) return "E_POINTER";
-    if (hr == COPP_E_OUTOFMEMORY) return "E_OUTOFMEMORY";
-    if (hr == COPP_E_FAIL) return "E_FAIL";
-    if (hr == COPP_DDERR_TOOBIGSIZE) return "DDERR_TOOBIGSIZE";
-    if (hr == COPP_DDERR_UNSUPPORTEDMODE) return "DDERR_UNSUPPORTEDMODE";
-    if (hr == COPP_DDERR_CURRENTLYNOTAVAIL) return "DDERR_CURRENTLYNOTAVAIL";
+#define COPP__X(name) if (hr == COPP_##name) return #name;
+    COPP__HRESULT_NAMES(COPP__X)
+#undef COPP__X
     return "HRESULT";
 #endif
 }

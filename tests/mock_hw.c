@@ -21,23 +21,30 @@ typedef struct mock_hw {
     uint32_t too_big_from;      /* ... at levels >= this (0 = never) */
     copp_videoparameters vp;    /* TV state behind VIDEOPARAMETERS (vp_get/vp_set) */
     uint32_t vp_sets;
+    uint32_t failed_op;         /* MOCK_OP_* of the op made to fail (0: none yet) */
 } mock_hw;
+
+enum { MOCK_OP_NONE, MOCK_OP_GET_TYPES, MOCK_OP_SET_PROTECTION, MOCK_OP_GET_PROTECTION, MOCK_OP_CHECK_PROTECTION,
+       MOCK_OP_GET_CONNECTOR, MOCK_OP_GET_BUS, MOCK_OP_GET_DISPLAY, MOCK_OP_GET_HDCP, MOCK_OP_GET_TV,
+       MOCK_OP_SET_SIGNALING, MOCK_OP_VP_GET, MOCK_OP_VP_SET };
 
 static int mock_hw_tidx(uint32_t type)
 {
     return type == COPP_PROTECTION_TYPE_HDCP ? 0 : type == COPP_PROTECTION_TYPE_ACP ? 1 : 2;
 }
 
-static int mock_hw_fails(mock_hw *m)
+static int mock_hw_fails(mock_hw *m, uint32_t op)
 {
     m->calls++;
-    return m->fail_at != 0 && m->calls == m->fail_at;
+    if (m->fail_at == 0 || m->calls != m->fail_at) return 0;
+    m->failed_op = op;
+    return 1;
 }
 
 static int32_t mock_get_types(void *u, uint32_t *types)
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_GET_TYPES)) return m->fail_hr;
     *types = m->types;
     return COPP_S_OK;
 }
@@ -45,7 +52,7 @@ static int32_t mock_get_types(void *u, uint32_t *types)
 static int32_t mock_set_protection(void *u, uint32_t type, uint32_t level)
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_SET_PROTECTION)) return m->fail_hr;
     m->level[mock_hw_tidx(type)] = level;
     if (m->nlog < MOCK_HW_LOG) {
         m->log[m->nlog].type = type;
@@ -58,7 +65,7 @@ static int32_t mock_set_protection(void *u, uint32_t type, uint32_t level)
 static int32_t mock_get_protection(void *u, uint32_t type, uint32_t *level)
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_GET_PROTECTION)) return m->fail_hr;
     *level = m->level[mock_hw_tidx(type)];
     return COPP_S_OK;
 }
@@ -66,7 +73,7 @@ static int32_t mock_get_protection(void *u, uint32_t type, uint32_t *level)
 static int32_t mock_check_protection(void *u, uint32_t type, uint32_t level)
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_CHECK_PROTECTION)) return m->fail_hr;
     if (m->too_big_from && type == m->too_big_type && level >= m->too_big_from) return COPP_DDERR_TOOBIGSIZE;
     return COPP_S_OK;
 }
@@ -74,7 +81,7 @@ static int32_t mock_check_protection(void *u, uint32_t type, uint32_t level)
 static int32_t mock_get_connector(void *u, uint32_t *v)
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_GET_CONNECTOR)) return m->fail_hr;
     *v = m->connector;
     return COPP_S_OK;
 }
@@ -82,7 +89,7 @@ static int32_t mock_get_connector(void *u, uint32_t *v)
 static int32_t mock_get_bus(void *u, uint32_t *v)
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_GET_BUS)) return m->fail_hr;
     *v = m->bus;
     return COPP_S_OK;
 }
@@ -90,7 +97,7 @@ static int32_t mock_get_bus(void *u, uint32_t *v)
 static int32_t mock_get_display(void *u, copp_display_data *dd)
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_GET_DISPLAY)) return m->fail_hr;
     *dd = m->dd;
     return COPP_S_OK;
 }
@@ -98,7 +105,7 @@ static int32_t mock_get_display(void *u, copp_display_data *dd)
 static int32_t mock_get_hdcp(void *u, uint32_t *flags, uint8_t bksv[5])
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_GET_HDCP)) return m->fail_hr;
     *flags = m->hdcp_flags;
     memcpy(bksv, m->bksv, 5);
     return COPP_S_OK;
@@ -107,7 +114,7 @@ static int32_t mock_get_hdcp(void *u, uint32_t *flags, uint8_t bksv[5])
 static int32_t mock_get_tv(void *u, uint32_t *v)
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_GET_TV)) return m->fail_hr;
     *v = m->tv_standards;
     return COPP_S_OK;
 }
@@ -115,7 +122,7 @@ static int32_t mock_get_tv(void *u, uint32_t *v)
 static int32_t mock_set_signaling(void *u, const copp_signaling *sig)
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_SET_SIGNALING)) return m->fail_hr;
     m->sig = *sig;
     m->sig_writes++;
     return COPP_S_OK;
@@ -125,7 +132,7 @@ static int32_t mock_set_signaling(void *u, const copp_signaling *sig)
 static int32_t mock_vp_get(void *u, copp_videoparameters *vp)
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_VP_GET)) return m->fail_hr;
     vp->dwFlags = COPP_VP_FLAGS_TV_MODE | COPP_VP_FLAGS_TV_STANDARD | COPP_VP_FLAGS_FLICKER |
                   COPP_VP_FLAGS_MAX_UNSCALED | COPP_VP_FLAGS_COPYPROTECT;  /* copp decides CP itself */
     vp->dwMode = m->vp.dwMode;
@@ -142,7 +149,7 @@ static int32_t mock_vp_get(void *u, copp_videoparameters *vp)
 static int32_t mock_vp_set(void *u, const copp_videoparameters *vp)
 {
     mock_hw *m = (mock_hw *)u;
-    if (mock_hw_fails(m)) return m->fail_hr;
+    if (mock_hw_fails(m, MOCK_OP_VP_SET)) return m->fail_hr;
     if (vp->dwFlags & COPP_VP_FLAGS_TV_MODE) m->vp.dwMode = vp->dwMode;
     if (vp->dwFlags & COPP_VP_FLAGS_TV_STANDARD) m->vp.dwTVStandard = vp->dwTVStandard;
     if (vp->dwFlags & COPP_VP_FLAGS_FLICKER) m->vp.dwFlickerFilter = vp->dwFlickerFilter;

@@ -44,7 +44,8 @@ static void xw_copy(xworld *dst, const xworld *src)
     uint32_t k;
     int i;
     memcpy(dst, src, sizeof *dst);
-    for (k = 0; k < dst->conn.nsessions; k++) dst->conn.sessions[k] = &dst->s[src->conn.sessions[k] - src->s];
+    for (k = 0; k < dst->conn.nsessions; k++)
+        dst->conn.sessions[k].session = &dst->s[src->conn.sessions[k].session - src->s];
     for (i = 0; i < X_MAXS; i++)
         if (dst->s[i].conn) dst->s[i].conn = &dst->conn;
     dst->conn.desc.hw_user = &dst->hw;
@@ -66,22 +67,16 @@ static void x_kdi(int i, uint8_t kdi[16])
     memset(kdi, 0x60 + i, 16);
 }
 
-/* Model: precedence rank (spec 12.2), written here independently. */
-static int x_rank_acp(uint32_t l) { static const int r[4] = { 0, 1, 3, 2 }; return r[l]; }
-
+/* The model's applied level of ACP (acp = 1) or HDCP: the shared reference
+ * model (model.c) over the open sessions and, for ACP, the live keys. */
 static uint32_t x_applied(const xmodel *m, int acp, int n)
 {
-    int i, best = 0;
-    uint32_t lvl = 0;
-    for (i = 0; i < n; i++) {
-        uint32_t l;
-        if (m->st[i] == COPP_STATE_CLOSED) continue;
-        l = acp ? m->acp[i] : m->hdcp[i];
-        if ((acp ? x_rank_acp(l) : (int)l) > best) { best = acp ? x_rank_acp(l) : (int)l; lvl = l; }
-    }
-    for (i = 0; acp && i < m->nkeys; i++)
-        if (x_rank_acp(m->keylev[i]) > best) { best = x_rank_acp(m->keylev[i]); lvl = m->keylev[i]; }
-    return lvl;
+    uint32_t levels[X_MAXS + X_MAXKEYS];
+    int i, k = 0;
+    for (i = 0; i < n; i++)
+        levels[k++] = m->st[i] == COPP_STATE_CLOSED ? MODEL_NONE : (uint32_t)(acp ? m->acp[i] : m->hdcp[i]);
+    for (i = 0; acp && i < m->nkeys; i++) levels[k++] = m->keylev[i];
+    return model_derive(acp ? 1 : 0, levels, (size_t)k);
 }
 
 /* Send a SetProtectionLevel with the model's expected sequence and a correct
@@ -222,8 +217,8 @@ static void x_step(xworld *w, int nsess, int a)
     for (t = 0; t < nsess; t++) {
         assert_int_equal(copp_session_state(&w->s[t]), m->st[t]);
         if (m->st[t] == COPP_STATE_CLOSED) continue;
-        assert_int_equal(w->s[t].local_level[1], m->acp[t]);
-        assert_int_equal(w->s[t].local_level[0], m->hdcp[t]);
+        assert_int_equal(copp_session_local_level(&w->s[t], COPP_PROTECTION_TYPE_ACP), m->acp[t]);
+        assert_int_equal(copp_session_local_level(&w->s[t], COPP_PROTECTION_TYPE_HDCP), m->hdcp[t]);
         assert_int_equal(w->s[t].pending_flags, m->pending[t]);
         if (m->st[t] == COPP_STATE_SESSION_ACTIVE) {
             assert_int_equal(w->s[t].status_seq, x_sstart(t) + m->sc[t]);
@@ -239,8 +234,8 @@ static void x_step(xworld *w, int nsess, int a)
     /* nobody's request is undercut */
     for (t = 0; t < nsess; t++)
         if (m->st[t] != COPP_STATE_CLOSED) {
-            assert_true(x_rank_acp(st) >= x_rank_acp(m->acp[t]));
-            assert_true(x_applied(m, 0, nsess) >= m->hdcp[t]);
+            assert_true(model_covers(1, st, m->acp[t]));
+            assert_true(model_covers(0, x_applied(m, 0, nsess), m->hdcp[t]));
         }
 }
 

@@ -5,6 +5,24 @@
  * backend instead of libtom.  -DCOPP_TEST_CORE builds without any crypto
  * library (mock crypto everywhere; the vector and RSA suites left out): the
  * configuration cross-built for the big-endian run.  Usage: copp_test [suite ...]   (none: every suite). */
+#include <stdio.h>
+#include <stdlib.h>
+
+/* COPP_ASSERT is live in every configuration of the suites (NO_STDLIB and
+ * NDEBUG included): a library assertion aborts the run, so no input or call
+ * order the suites or the exploration make can reach one unnoticed.
+ * test_asserts_are_live (hardening) shows the hook is wired. */
+static int g_assert_expected;   /* > 0: a test provokes one on purpose */
+static int g_assert_seen;
+static void copp_test_assert_failed(const char *what, const char *file, int line)
+{
+    g_assert_seen++;
+    if (g_assert_expected > 0) return;
+    fprintf(stderr, "%s:%d: COPP_ASSERT(%s) failed\n", file, line, what);
+    abort();
+}
+#define COPP_ASSERT(x) ((x) ? (void)0 : copp_test_assert_failed(#x, __FILE__, __LINE__))
+
 #define COPP_IMPLEMENTATION
 #ifndef COPP_TEST_CORE   /* the core configuration: no crypto libraries (the big-endian run) */
 #define COPP_WITH_LIBTOM
@@ -27,6 +45,7 @@
 
 #include "mock_hw.c"
 #include "mock_crypto.c"
+#include "model.c"
 #include "support.c"
 #include "test_fsm.c"
 #ifndef COPP_TEST_CORE

@@ -26,6 +26,7 @@
 
 #include "../mock_hw.c"
 #include "../mock_crypto.c"
+#include "../model.c"
 
 #define FZ_SESSIONS 3
 
@@ -95,37 +96,22 @@ static inline void fz_mac(fz_world *w, int i, uint8_t cmd[4096])
     mock_mac(&w->mc, &key, cmd + 16, 4080, 0, cmd);
 }
 
-static inline int fz_rank(int t, uint32_t level)
+/* Session i's local level of type t, as the library reports it. */
+static inline uint32_t fz_level(const fz_world *w, int i, int t)
 {
-    static const int acp[4] = { 0, 1, 3, 2 }, cg[5] = { 0, 1, 3, 2, 4 };
-    if (t == 0) return (int)level;
-    if (t == 1) return acp[level & 3u];
-    return cg[level & 7u];
+    return copp_session_local_level(&w->s[i], model_type_bit[t]);
 }
 
-/* The level the precedence rules give for type t (spec 12.2), from the
- * sessions' local levels and the live video-port keys. */
+/* The level the shared reference model (model.c) derives for type t from
+ * the sessions' local levels and the live video-port keys. */
 static inline uint32_t fz_expected(const fz_world *w, int t)
 {
-    uint32_t best = 0, rc = 0, k;
-    int i, r = 0;
-    for (i = 0; i < FZ_SESSIONS + (int)COPP_MAX_VP_KEYS; i++) {
-        uint32_t l;
-        if (i < FZ_SESSIONS) {
-            if (w->s[i].state == COPP_STATE_CLOSED) continue;
-            l = w->s[i].local_level[t];
-        } else {
-            k = (uint32_t)(i - FZ_SESSIONS);
-            if (t != 1 || k >= w->conn.nvp_keys) continue;
-            l = w->conn.vp_keys[k].level;
-        }
-        if (t == 2 && (l & 8u)) rc = 8u;
-        if (fz_rank(t, l) > r) {
-            r = fz_rank(t, l);
-            best = t == 2 ? (l & 7u) : l;
-        }
-    }
-    return best | rc;
+    uint32_t levels[FZ_SESSIONS + COPP_MAX_VP_KEYS], k;
+    size_t n = 0;
+    int i;
+    for (i = 0; i < FZ_SESSIONS; i++) levels[n++] = fz_level(w, i, t);
+    for (k = 0; t == 1 && k < w->conn.nvp_keys; k++) levels[n++] = w->conn.vp_keys[k].level;
+    return model_derive(t, levels, n);
 }
 
 static inline void fz_invariants(const fz_world *w)
@@ -136,7 +122,7 @@ static inline void fz_invariants(const fz_world *w)
     for (i = 0; i < FZ_SESSIONS; i++) {
         uint32_t listed = 0;
         FZ_CHECK(w->s[i].state <= COPP_STATE_SESSION_ACTIVE);
-        for (k = 0; k < w->conn.nsessions; k++) listed += w->conn.sessions[k] == &w->s[i];
+        for (k = 0; k < w->conn.nsessions; k++) listed += w->conn.sessions[k].session == &w->s[i];
         FZ_CHECK(listed == (w->s[i].state != COPP_STATE_CLOSED));
         open += w->s[i].state != COPP_STATE_CLOSED;
         if (w->s[i].state == COPP_STATE_CLOSED) {
@@ -150,16 +136,14 @@ static inline void fz_invariants(const fz_world *w)
         for (l = 0; l < COPP__LEVELS; l++) {
             uint32_t n = 0;
             for (i = 0; i < FZ_SESSIONS; i++)
-                n += w->s[i].state != COPP_STATE_CLOSED && w->s[i].local_level[t] == l;
+                n += fz_level(w, i, t) == l;
             for (k = 0; t == 1 && k < w->conn.nvp_keys; k++) n += w->conn.vp_keys[k].level == l;
             FZ_CHECK(w->conn.counts[t][l] == n);
         }
         FZ_CHECK(w->hw.level[t] == w->conn.applied[t]);
         if (!w->faulted) {
             FZ_CHECK(w->conn.applied[t] == fz_expected(w, t));
-            for (i = 0; i < FZ_SESSIONS; i++)
-                if (w->s[i].state != COPP_STATE_CLOSED)
-                    FZ_CHECK(fz_rank(t, w->conn.applied[t]) >= fz_rank(t, w->s[i].local_level[t]));
+            for (i = 0; i < FZ_SESSIONS; i++) FZ_CHECK(model_covers(t, w->conn.applied[t], fz_level(w, i, t)));
         }
     }
 }
