@@ -28,6 +28,17 @@
          sequence number, no hardware register, no output byte.  The only thing a
          failed call writes is the session's diagnostic last_reason.  No error is
          sticky; COPP applications are told to tear a session down after an error.
+       - Binding: the connector keeps its own record of every open session (which
+         storage, which opening of it, its state and local levels).  A call on a
+         session is honoured only if its connector lists that very storage in the
+         state the session claims; a stale session (closed, or from an earlier
+         opening), a byte copy of one, or one zeroed while open gets
+         COPP_E_UNEXPECTED (reason COPP_REASON_NOT_BOUND) and changes nothing.
+         Never move or copy an open copp_session.  Session storage passed to
+         copp_open must be zeroed or closed, and a non-NULL conn in it must point
+         to a connector's storage.
+       - No COPP_ASSERT is reachable through the API, whatever the input or call
+         order: the asserts guard internal invariants the binding makes true.
        - Wire integers are little-endian (x86 layout of dxva.h); GUIDs are 16
          bytes in Windows memory order.  Wire blobs are read and written byte by
          byte, never cast to structs, so alignment and host byte order do not matter.
@@ -637,23 +648,33 @@ typedef struct copp_connector {
 /* >>api -------------------------------------------------------------------- */
 
 /* copp_connector_init -- prepare a connector for sessions.
- *   c     caller storage; overwritten.
+ *   c     caller storage: fresh (garbage or zeroed), or a connector with no
+ *         open session and no live video-port key; overwritten.
  *   desc  hw (get_protection_types and set_protection required), crypto (all
  *         members but mac_release required), certificate bytes; copied.
  * Does not write hardware: the connector starts with every level at 0.
+ * A connector in use is refused, so that no session or key is orphaned: c
+ * counts as in use when it holds copp's initialized magic and a session
+ * count in 1..COPP_MAX_SESSIONS or a key count in 1..COPP_MAX_VP_KEYS;
+ * anything else is taken as fresh storage.  Close its sessions and
+ * DEACTIVATE its keys first (storage once used by a connector and left with
+ * sessions open must be zeroed before reuse; a session bound to it then
+ * gets COPP_E_UNEXPECTED on every call).
  * Returns COPP_S_OK; COPP_E_POINTER if c or desc is NULL, or the certificate
- * pointer is NULL with a non-zero length; COPP_E_INVALIDARG if a required op
- * is missing or the hardware reports types outside HDCP|ACP|CGMS-A; the
+ * pointer is NULL with a non-zero length; COPP_E_UNEXPECTED if c is in use
+ * (traced with COPP_REASON_CONNECTOR_IN_USE); COPP_E_INVALIDARG if a required
+ * op is missing or the hardware reports types outside HDCP|ACP|CGMS-A; the
  * HRESULT of get_protection_types if it fails (c untouched on failure). */
 COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_desc *desc);
 
 /* copp_open -- COPPOpenVideoSession (spec 4.1).
  *   s  caller storage, zeroed or closed; becomes COPP_STATE_OPENED, bound to c.
- * Counts s at level 0 of every supported type (spec 12.1); local level of an
- * unsupported type is COPP_LEVEL_NOT_AVAILABLE.
+ * Counts s at level 0 of every supported type (spec 12.1), which never writes
+ * hardware; local level of an unsupported type is COPP_LEVEL_NOT_AVAILABLE.
  * Returns COPP_S_OK; COPP_E_POINTER (NULL); COPP_E_UNEXPECTED if c is not
- * initialized or s is already open; COPP_E_OUTOFMEMORY if c already has
- * COPP_MAX_SESSIONS sessions. */
+ * initialized, s is open, c still lists s (zeroed while open), or s claims
+ * to be open elsewhere (a non-NULL conn and a state other than CLOSED);
+ * COPP_E_OUTOFMEMORY if c already has COPP_MAX_SESSIONS sessions. */
 COPP_API int32_t copp_open(copp_connector *c, copp_session *s);
 
 /* copp_get_certificate_length -- COPPGetCertificateLength (spec 4.2).
@@ -687,13 +708,16 @@ COPP_API int32_t copp_sequence_start(copp_session *s, const uint8_t sig[256]);
 /* copp_command -- COPPCommand (spec 4.5, 7, 10.4, 10.6).
  *   cmd  4096-byte DXVA_COPPCommand: macKDI @0, guidCommandID @16,
  *        dwSequence @32, cbSizeData @36, CommandData @40.
- * Checks, in the spec's order: state (E_UNEXPECTED); dwSequence equals the
- * command counter (E_INVALIDARG); known GUID (E_INVALIDARG); cbSizeData at
- * least the payload size and <= 4056 (E_INVALIDARG); AES-CMAC over bytes
- * 16..4095 compared in constant time (E_UNEXPECTED); payload (E_INVALIDARG);
- * the mode can carry the level (DDERR_TOOBIGSIZE); hardware apply.  The
- * payload is read only after the MAC passed.  On success the command counter
- * advances by one (0xFFFFFFFF wraps to 0).
+ * Checks, in the spec's order: state and binding (E_UNEXPECTED); dwSequence
+ * equals the command counter (E_INVALIDARG); known GUID (E_INVALIDARG);
+ * cbSizeData at least the payload size and <= 4056 (E_INVALIDARG); AES-CMAC
+ * over bytes 16..4095 compared in constant time (E_UNEXPECTED); payload
+ * (E_INVALIDARG); then, when the connector level derived from every
+ * contributor is not what the hardware carries: check_protection on that
+ * derived level -- the level about to be written, not the requested one
+ * (DDERR_TOOBIGSIZE) -- and set_protection.  The payload is read only after
+ * the MAC passed; the computed tag is wiped on every path.  On success the
+ * command counter advances by one (0xFFFFFFFF wraps to 0).
  * Returns those codes, COPP_E_POINTER, or a failing callback's HRESULT. */
 COPP_API int32_t copp_command(copp_session *s, const uint8_t cmd[4096]);
 
@@ -717,9 +741,11 @@ COPP_API int32_t copp_query_status(copp_session *s, const uint8_t in[4096], uint
  * of every type, re-derives and applies each connector level (protection
  * stays on while another session needs it), wipes the session key and the
  * whole session (which ends COPP_STATE_CLOSED).  If lowering the hardware
- * fails the session is closed all the same; the connector keeps its last
- * applied level and every other session is told COPP_STATUS_LINK_LOST.
- * Returns COPP_S_OK; COPP_E_POINTER (NULL); COPP_E_UNEXPECTED (not open). */
+ * fails (or check_protection refuses the lower level) the session is closed
+ * all the same; the connector keeps its last applied level and every other
+ * session is told COPP_STATUS_LINK_LOST.
+ * Returns COPP_S_OK; COPP_E_POINTER (NULL); COPP_E_UNEXPECTED (not open, or
+ * not bound: see CONVENTIONS). */
 COPP_API int32_t copp_close(copp_session *s);
 
 /* copp_connector_event -- latch status events (spec 11, A15).
@@ -743,39 +769,57 @@ COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags
  *   DEACTIVATE  a live key is released.
  * Each live key is one more contributor to the connector's ACP level, ranked
  * like COPP sessions' levels, so this path never lowers what a COPP session
- * needs and the COPP global-level query reports what it raised.  ACTIVATE
- * and CHANGE are undone if the hardware write fails; DEACTIVATE releases the
- * key even then (fail closed: the level stays, sessions hear LinkLost).  Other
- * flagged members go to vp_set.  A connector without ACP answers a
- * copy-protection SET with COPP_NO_ERROR and does nothing (spec 13.3).
+ * needs and the COPP global-level query reports what it raised.  A key's
+ * level goes through the same apply step as a COPP command: check_protection
+ * is asked about the derived ACP level about to be written, and a mode that
+ * cannot carry it refuses ACTIVATE or CHANGE with COPP_ERROR_NOT_SUPPORTED
+ * (the Win32 counterpart of COPP's DDERR_TOOBIGSIZE).  Order: the new key
+ * is drawn (RNG), ACTIVATE's or CHANGE's level is checked and written, then
+ * the other flagged members go to vp_set; if vp_set fails that level move is
+ * undone, so a failed SET changes nothing, hardware included.  (Only if
+ * that undo's own write fails too does the hardware keep the level, fail
+ * closed, with LinkLost to every session.)  DEACTIVATE cannot fail the call:
+ * it runs after vp_set and releases the key even if lowering fails (fail
+ * closed: the level stays, sessions hear LinkLost).  A key is redrawn at most
+ * 8 times while the RNG yields 0 or a live key.  A connector without ACP
+ * answers a copy-protection SET with COPP_NO_ERROR and does nothing (spec 13.3).
  * Returns a Win32 status: COPP_NO_ERROR; COPP_ERROR_INVALID_PARAMETER (NULL,
  * uninitialized connector, wrong Guid, dwCommand or dwCPCommand, unknown key,
  * a SET of TV members without vp_set); COPP_ERROR_NOT_ENOUGH_MEMORY (all
- * COPP_MAX_VP_KEYS keys live); COPP_ERROR_GEN_FAILURE (a hardware or RNG
- * callback failed).  Nothing changes on failure. */
+ * COPP_MAX_VP_KEYS keys live); COPP_ERROR_NOT_SUPPORTED (the mode cannot
+ * carry the ACP level); COPP_ERROR_GEN_FAILURE (a hardware or RNG callback
+ * failed, or 8 draws gave no fresh key).  Nothing changes on failure. */
 COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356]);
 
 /* copp_connector_resync -- after hot-plug, mode change or resume.
  *   copp_status_flags  COPP_STATUS_* to raise to every session (the caller
  *                      knows whether the link was lost or the mode changed).
  * For each supported type: reads the hardware (get_protection, when given);
- * writes the derived level only where the hardware differs (every type when
- * get_protection is NULL, since nothing can be read); when check_protection
- * says the new mode cannot carry a level sessions hold, or a write fails,
- * leaves that type and raises COPP_STATUS_LINK_LOST.  Signaling state is not
- * re-sent (no op reads it back); the driver restores it if it was lost.
- * Returns COPP_S_OK when every type now carries its derived level; otherwise
- * the first failing callback's HRESULT (the other types are still handled);
- * COPP_E_POINTER (NULL); COPP_E_UNEXPECTED (connector not initialized). */
+ * writes the derived level only where the hardware differs, or could not be
+ * read (every type when get_protection is NULL or fails); when
+ * check_protection says the new mode cannot carry the derived level, or the
+ * write fails, leaves that type and raises COPP_STATUS_LINK_LOST.  Signaling
+ * state is not re-sent (no op reads it back); the driver restores it if it
+ * was lost.  The same apply step as every command (>>protect).
+ * Returns COPP_S_OK exactly when every type now carries its derived level (a
+ * failed read followed by a good write is no error); otherwise the HRESULT
+ * of the first type left without it (check_protection's DDERR_TOOBIGSIZE, or
+ * the failing write's; the other types are still handled); COPP_E_POINTER
+ * (NULL); COPP_E_UNEXPECTED (connector not initialized). */
 COPP_API int32_t copp_connector_resync(copp_connector *c, uint32_t copp_status_flags);
 
-/* Accessors.  A NULL argument yields COPP_STATE_CLOSED / 0 / COPP_LEVEL_NOT_AVAILABLE. */
+/* Accessors.  A NULL argument yields COPP_STATE_CLOSED / 0 / COPP_LEVEL_NOT_AVAILABLE;
+ * so does a session its connector does not list in the state it claims
+ * (see CONVENTIONS: the connector's record is the truth), and an
+ * uninitialized connector. */
 COPP_API uint32_t copp_session_state(const copp_session *s);        /* COPP_STATE_* */
 COPP_API uint32_t copp_session_last_reason(const copp_session *s);  /* COPP_REASON_* */
 COPP_API int      copp_is_active(const copp_session *s);            /* 1 if SESSION_ACTIVE */
-/* The session's local level of one type, or COPP_LEVEL_NOT_AVAILABLE. */
+/* The session's local level of one type, or COPP_LEVEL_NOT_AVAILABLE (not
+ * exactly one type bit, a type the connector lacks, or a closed session). */
 COPP_API uint32_t copp_session_local_level(const copp_session *s, uint32_t prot_type);
-/* The level the connector last applied for one type, or COPP_LEVEL_NOT_AVAILABLE. */
+/* The level the connector last applied for one type, or COPP_LEVEL_NOT_AVAILABLE
+ * (not exactly one type bit, or a type the connector lacks). */
 COPP_API uint32_t copp_connector_level(const copp_connector *c, uint32_t prot_type);
 /* Number of sessions bound to c. */
 COPP_API uint32_t copp_connector_session_count(const copp_connector *c);
@@ -817,7 +861,15 @@ typedef struct copp_rsa_private_key {
  * connector (its MAC scratch is used by every session of that connector).
  * libtommath allocates its digits from the C heap and its mp_exptmod keeps a
  * window table of about 6 KB on the stack; copp itself does neither.  A
- * kernel driver plugs in its own crypto. */
+ * kernel driver plugs in its own crypto.
+ * Heap residue: copp wipes every mp_int it owns before libtommath frees it,
+ * but libtommath 1.2 (the system library) frees its own temporaries, and the
+ * old digits of a value it grows, without zeroing them.  After every
+ * sequence start -- a failed one too -- freed heap blocks hold the unreduced
+ * plaintext (kDI by one reduction mod n) and multiples of p and q (a prime
+ * factor of n by one gcd); make heap-residue counts them.  Where freed heap
+ * can be read by anyone else (a shared or reused heap, crash dumps), use the
+ * OpenSSL backend, which leaves none (make heap-residue asserts it). */
 typedef struct copp_libtom {
     mp_int n, e, p, q, dp, dq, qinv;
     int (*randombytes)(void *user, uint8_t *buf, size_t len); /* blinding + rGH */
