@@ -1463,9 +1463,8 @@ static int copp__in_use(const copp_connector *c)
 COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_desc *desc)
 {
     copp__call k;
-    const copp_hw_ops *hw;
-    const copp_crypto *cr;
-    uint32_t types = 0;
+    copp_connector_desc d;   /* desc may point into c (a re-init from c->desc) */
+    uint32_t types = 0, epoch;
     int32_t r;
     copp__begin(&k, COPP_CALL_CONNECTOR_INIT, NULL);
     if (c == NULL || desc == NULL) return COPP_E_POINTER;
@@ -1474,18 +1473,19 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
         k.c = c;
         return copp__leave(&k, copp__fail(&k.why, COPP_REASON_CONNECTOR_IN_USE));
     }
-    hw = desc->hw;
-    cr = desc->crypto;
-    if (hw == NULL || hw->get_protection_types == NULL || hw->set_protection == NULL ||
-        cr == NULL || cr->randombytes == NULL || cr->rsa_decrypt == NULL ||
-        cr->mac_init == NULL || cr->mac == NULL)
+    COPP_MEMCPY(&d, desc, sizeof d);   /* no struct assignment: freestanding builds call nothing */
+    if (d.hw == NULL || d.hw->get_protection_types == NULL || d.hw->set_protection == NULL ||
+        d.crypto == NULL || d.crypto->randombytes == NULL || d.crypto->rsa_decrypt == NULL ||
+        d.crypto->mac_init == NULL || d.crypto->mac == NULL)
         return copp__reason_hr(COPP_REASON_BAD_CONFIG);
-    r = hw->get_protection_types(desc->hw_user, &types);
+    r = d.hw->get_protection_types(d.hw_user, &types);
     if (r != COPP_S_OK) return copp__cb_fail(&k.why, COPP_REASON_HW_FAILED, r);
     if (types & ~(COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA))
         return copp__reason_hr(COPP_REASON_BAD_CONFIG);
-    COPP_MEMSET(c, 0, sizeof *c);                /* every count and applied level 0 */
-    COPP_MEMCPY(&c->desc, desc, sizeof *desc);   /* no struct assignment: freestanding builds call nothing */
+    epoch = c->initialized == COPP__MAGIC ? c->epoch : 0u;   /* openings stay distinct across inits */
+    COPP_MEMSET(c, 0, sizeof *c);   /* every count and applied level 0 */
+    COPP_MEMCPY(&c->desc, &d, sizeof d);
+    c->epoch = epoch;
     c->protection_types = types;
     c->initialized = COPP__MAGIC;
     k.c = c;

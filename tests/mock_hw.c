@@ -22,6 +22,8 @@ typedef struct mock_hw {
     copp_videoparameters vp;    /* TV state behind VIDEOPARAMETERS (vp_get/vp_set) */
     uint32_t vp_sets;
     uint32_t failed_op;         /* MOCK_OP_* of the op made to fail (0: none yet) */
+    uint32_t checks;            /* check_protection calls, and the last one's arguments */
+    uint32_t check_type, check_level;
 } mock_hw;
 
 enum { MOCK_OP_NONE, MOCK_OP_GET_TYPES, MOCK_OP_SET_PROTECTION, MOCK_OP_GET_PROTECTION, MOCK_OP_CHECK_PROTECTION,
@@ -74,6 +76,9 @@ static int32_t mock_check_protection(void *u, uint32_t type, uint32_t level)
 {
     mock_hw *m = (mock_hw *)u;
     if (mock_hw_fails(m, MOCK_OP_CHECK_PROTECTION)) return m->fail_hr;
+    m->checks++;
+    m->check_type = type;
+    m->check_level = level;
     if (m->too_big_from && type == m->too_big_type && level >= m->too_big_from) return COPP_DDERR_TOOBIGSIZE;
     return COPP_S_OK;
 }

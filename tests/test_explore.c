@@ -4,11 +4,14 @@
  * three) on one connector, drawn from: open, close, certificate length, key
  * exchange, sequence start (good and bad rGH), SetProtectionLevel ACP 0..3
  * and HDCP 0/1, a command with a bad MAC, a status request (good and stale
- * sequence), a LinkLost event, VIDEOPARAMETERS ACTIVATE (level 3) and
- * DEACTIVATE.  A small reference model written here from the spec predicts
- * every result, state, reply flag and the applied level; after every step the
- * library must agree with it exactly, and no live session's request may be
- * undercut.  States are deduplicated on the model (the library is checked
+ * sequence), every call on a byte copy of a session (refused, nothing
+ * changes), a LinkLost event, VIDEOPARAMETERS ACTIVATE (level 3) and
+ * DEACTIVATE, and copp_connector_init again (refused while anything is
+ * open).  A small model written here from the spec (its precedence rules
+ * are the shared model.c) predicts every result, state, reply flag and the
+ * applied level; after every step the library must agree with it exactly,
+ * and no live session's request may be undercut.  COPP_ASSERT is live
+ * (test_main.c): no sequence reaches one.  States are deduplicated on the model (the library is checked
  * against it at every step, so one representative per model state and
  * remaining depth covers every sequence through it). */
 
@@ -17,9 +20,9 @@
 
 enum {
     XA_OPEN, XA_CLOSE, XA_CERTLEN, XA_KEYX, XA_SEQ_OK, XA_SEQ_BAD, XA_ACP0, XA_ACP1, XA_ACP2, XA_ACP3,
-    XA_HDCP0, XA_HDCP1, XA_BADMAC, XA_STATUS, XA_STATUS_STALE, XA_PER_SESSION,
+    XA_HDCP0, XA_HDCP1, XA_BADMAC, XA_STATUS, XA_STATUS_STALE, XA_COPY, XA_PER_SESSION,
     /* global actions follow the per-session block */
-    XA_EVENT = 0, XA_VP_ACT, XA_VP_DEACT, XA_GLOBAL
+    XA_EVENT = 0, XA_VP_ACT, XA_VP_DEACT, XA_REINIT, XA_GLOBAL
 };
 
 typedef struct xmodel {
@@ -35,6 +38,7 @@ typedef struct xworld {
     mock_crypto mc;
     uint8_t rgh[X_MAXS][16];
     uint32_t keys[X_MAXKEYS];         /* live video-port keys, oldest first */
+    copp_session copy;                /* a byte copy of a session (XA_COPY) */
     xmodel m;
 } xworld;
 
@@ -122,6 +126,12 @@ static void x_step(xworld *w, int nsess, int a)
             copp_connector_event(&w->conn, COPP_STATUS_LINK_LOST);
             for (t = 0; t < nsess; t++)
                 if (m->st[t] != COPP_STATE_CLOSED) m->pending[t] |= COPP_STATUS_LINK_LOST;
+        } else if (g == XA_REINIT) {
+            copp_connector_desc d;
+            int busy = m->nkeys > 0;
+            for (t = 0; t < nsess; t++) busy |= m->st[t] != COPP_STATE_CLOSED;
+            memcpy(&d, &w->conn.desc, sizeof d);
+            assert_int_equal(copp_connector_init(&w->conn, &d), busy ? COPP_E_UNEXPECTED : COPP_S_OK);
         } else if (g == XA_VP_ACT) {
             vp_build(vp, COPP_VP_COMMAND_SET, COPP_VP_FLAGS_COPYPROTECT, COPP_VP_CP_CMD_ACTIVATE, 0, 3);
             assert_int_equal(copp_handle_videoparameters(&w->conn, vp, out), COPP_NO_ERROR);
@@ -181,6 +191,26 @@ static void x_step(xworld *w, int nsess, int a)
                 m->st[i] = COPP_STATE_SESSION_ACTIVE;
             }
             break;
+        case XA_COPY: {   /* every call on a byte copy of session i: refused, nothing changes */
+            static copp_connector conn_before;
+            static copp_session s_before[X_MAXS];
+            uint8_t in[4096], out[4096];
+            memcpy(&w->copy, &w->s[i], sizeof w->copy);
+            memcpy(&conn_before, &w->conn, sizeof conn_before);
+            memcpy(s_before, w->s, sizeof s_before);
+            copp_app_status_request(in, w_rapp, g_q_conn, x_sstart(i) + m->sc[i], NULL, 0);
+            assert_int_equal(copp_query_status(&w->copy, in, out), COPP_E_UNEXPECTED);
+            copp_app_set_protection_level(in, x_cstart(i) + m->cc[i], COPP_PROTECTION_TYPE_ACP, 2);
+            assert_int_equal(copp_command(&w->copy, in), COPP_E_UNEXPECTED);
+            assert_int_equal(copp_get_certificate_length(&w->copy, &len), COPP_E_UNEXPECTED);
+            assert_int_equal(copp_key_exchange(&w->copy, cert, cert, sizeof cert), COPP_E_UNEXPECTED);
+            memset(sig, 0, sizeof sig);
+            assert_int_equal(copp_sequence_start(&w->copy, sig), COPP_E_UNEXPECTED);
+            hr = copp_close(&w->copy);
+            assert_memory_equal(&conn_before, &w->conn, sizeof conn_before);
+            assert_memory_equal(s_before, w->s, sizeof s_before);
+            break;
+        }
         case XA_BADMAC:
             hr = x_command(w, i, COPP_PROTECTION_TYPE_ACP, 1, 0);
             break;

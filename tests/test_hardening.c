@@ -151,7 +151,25 @@ static void test_no_key_left_after_failed_start(void **state)
 
 #endif
 
+/* COPP_ASSERT is wired to the test binary's hook (test_main.c), so every
+ * suite and the exploration run with asserts on.  No public call can reach
+ * the one in >>protect (every leave is from a level the connector recorded);
+ * provoked here by hand, it fires, and the count is clamped. */
+static void test_asserts_are_live(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    int seen = g_assert_seen;
+    (void)state;
+    g_assert_expected = 1;
+    copp__count(&w->conn, COPP__T_ACP, 2, 0);
+    g_assert_expected = 0;
+    assert_int_equal(g_assert_seen, seen + 1);
+    assert_int_equal(w->conn.counts[COPP__T_ACP][2], 0);
+    world_free(w);
+}
+
 static const struct CMUnitTest hardening_tests[] = {
+    cmocka_unit_test(test_asserts_are_live),
     cmocka_unit_test(test_sweep_every_command_bit),
 #ifndef COPP_TEST_CORE
     cmocka_unit_test(test_sweep_every_signature_bit),

@@ -61,6 +61,7 @@ static void copp_test_assert_failed(const char *what, const char *file, int line
 #include "test_faults.c"
 #include "test_hardening.c"
 #include "test_explore.c"
+#include "test_regress.c"
 
 typedef struct suite { const char *name; const struct CMUnitTest *tests; size_t n; } suite;
 #define SUITE(name, arr) { name, arr, sizeof arr / sizeof arr[0] }
@@ -82,6 +83,7 @@ int main(int argc, char **argv)
         SUITE("faults", fault_tests),
         SUITE("hardening", hardening_tests),
         SUITE("explore", explore_tests),
+        SUITE("regress", regress_tests),
     };
     size_t i;
     int failed = 0, a;

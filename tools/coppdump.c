@@ -29,16 +29,8 @@
 static const struct { const char *name; uint8_t guid[16]; } g_guids[] = {
     { "DXVA_COPPSetProtectionLevel", COPP_GUID_DXVA_COPPSetProtectionLevel },
     { "DXVA_COPPSetSignaling", COPP_GUID_DXVA_COPPSetSignaling },
-    { "DXVA_COPPQueryConnectorType", COPP_GUID_DXVA_COPPQueryConnectorType },
-    { "DXVA_COPPQueryProtectionType", COPP_GUID_DXVA_COPPQueryProtectionType },
-    { "DXVA_COPPQueryLocalProtectionLevel", COPP_GUID_DXVA_COPPQueryLocalProtectionLevel },
-    { "DXVA_COPPQueryGlobalProtectionLevel", COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel },
-    { "DXVA_COPPQueryDisplayData", COPP_GUID_DXVA_COPPQueryDisplayData },
-    { "DXVA_COPPQueryHDCPKeyData", COPP_GUID_DXVA_COPPQueryHDCPKeyData },
-    { "DXVA_COPPQueryBusData", COPP_GUID_DXVA_COPPQueryBusData },
-    { "DXVA_COPPQuerySignaling", COPP_GUID_DXVA_COPPQuerySignaling },
     { "VIDEOPARAMETERS", COPP_GUID_VIDEOPARAMETERS },
-};
+};   /* the status requests' names come from copp.h's table (copp__status_requests) */
 
 static void die(const char *msg)
 {
@@ -70,6 +62,8 @@ static const char *guid_name(const uint8_t *g)
     size_t i;
     for (i = 0; i < sizeof g_guids / sizeof g_guids[0]; i++)
         if (memcmp(g, g_guids[i].guid, 16) == 0) return g_guids[i].name;
+    for (i = 0; i < COPP__STATUS_REQUESTS; i++)
+        if (memcmp(g, copp__status_requests[i].guid, 16) == 0) return copp__status_requests[i].name;
     return "unknown GUID";
 }
 
@@ -320,7 +314,7 @@ static int dump_videoparameters(const uint8_t *b)
     guid_line("Guid", b);
     for (i = 0; i < sizeof names / sizeof names[0]; i++)
         printf("%-28s 0x%08x\n", names[i], (unsigned)le32(b + 16 + 4 * i));
-    return memcmp(b, g_guids[10].guid, 16) == 0 ? 0 : 1;
+    return memcmp(b, copp__guid_videoparameters, 16) == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)

@@ -12,17 +12,23 @@
  *     hardware fault was injected) that is the level the precedence rules
  *     derive, computed here independently;
  *   - no open session's request is undercut.
- * Crash, leak and undefined behaviour are the sanitizers' business. */
+ * Crash, leak and undefined behaviour are the sanitizers' business; a
+ * COPP_ASSERT aborts (defined here, so always on). */
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H
-
-#define COPP_IMPLEMENTATION
-#define COPP_WITH_APP
-#include "../../copp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static inline void fz_abort(const char *what);
+/* Library asserts abort the target whatever NDEBUG says: a fuzz input that
+ * reached one would be a finding. */
+#define COPP_ASSERT(x) do { if (!(x)) fz_abort("COPP_ASSERT(" #x ")"); } while (0)
+
+#define COPP_IMPLEMENTATION
+#define COPP_WITH_APP
+#include "../../copp.h"
 
 #include "../mock_hw.c"
 #include "../mock_crypto.c"
@@ -38,6 +44,7 @@ typedef struct fz_world {
     uint8_t rgh[FZ_SESSIONS][16];
     uint32_t sstart[FZ_SESSIONS], cstart[FZ_SESSIONS];   /* the application's next sequence numbers */
     int faulted;                                         /* a hardware fault was injected */
+    copp_session stray;                                  /* a byte copy of a session */
 } fz_world;
 
 static inline void fz_abort(const char *what)
@@ -53,13 +60,8 @@ static inline void fz_init(fz_world *w)
     mock_connector_init(&w->conn, &w->hw, &w->mc);
 }
 
-/* The eight status requests, in the order of spec section 8. */
-static const uint8_t fz_status_guids[8][16] = {
-    COPP_GUID_DXVA_COPPQueryConnectorType, COPP_GUID_DXVA_COPPQueryProtectionType,
-    COPP_GUID_DXVA_COPPQueryLocalProtectionLevel, COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel,
-    COPP_GUID_DXVA_COPPQueryDisplayData, COPP_GUID_DXVA_COPPQueryHDCPKeyData,
-    COPP_GUID_DXVA_COPPQueryBusData, COPP_GUID_DXVA_COPPQuerySignaling
-};
+/* The status request GUIDs, from the header's one table (spec 8 order). */
+#define fz_status_guids(k) (copp__status_requests[(k) % COPP__STATUS_REQUESTS].guid)
 
 static inline void fz_kdi(int i, uint8_t kdi[16])
 {

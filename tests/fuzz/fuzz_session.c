@@ -2,10 +2,13 @@
  * three sessions on one connector: open, close, certificate length, key
  * exchange, sequence start (good or bad rGH), SetProtectionLevel of any type
  * and level, SetSignaling, every status request, events, VIDEOPARAMETERS
- * ACTIVATE / CHANGE / DEACTIVATE, resync, and hardware and crypto faults.
- * Commands are MACed correctly most of the time so deep states are reached.
- * The invariants are checked after every call. */
+ * ACTIVATE / CHANGE / DEACTIVATE, resync, copp_connector_init again, every
+ * call on a byte copy of a session (refused, nothing changes), and hardware
+ * and crypto faults.  Commands are MACed correctly most of the time so deep
+ * states are reached.  The invariants are checked after every call, and
+ * COPP_ASSERT aborts (fuzz_common.h), so no input reaches an assert. */
 #include "fuzz_common.h"
+#include "fuzz_snap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -24,7 +27,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint8_t cert[64], sig[256], vp[356];
         switch (op & 15) {
         case 0: copp_open(&w.conn, &w.s[i]); break;
-        case 1: copp_close(&w.s[i]); break;
+        case 1:
+            if (arg & 0x80) {   /* a byte copy of session i: every call refused, nothing changes */
+                static fz_snap sn;
+                static uint8_t in2[4096];
+                w.stray = w.s[i];
+                fz_snap_take(&sn, &w, i);
+                copp_app_set_protection_level(cmd, w.s[i].command_seq, COPP_PROTECTION_TYPE_ACP, arg & 3u);
+                fz_mac(&w, i, cmd);
+                FZ_CHECK(copp_command(&w.stray, cmd) == COPP_E_UNEXPECTED);
+                copp_app_status_request(in2, w.rgh[i], fz_status_guids(0), w.s[i].status_seq, NULL, 0);
+                FZ_CHECK(copp_query_status(&w.stray, in2, out) == COPP_E_UNEXPECTED);
+                FZ_CHECK(copp_close(&w.stray) == COPP_E_UNEXPECTED);
+                FZ_CHECK(copp_session_state(&w.stray) == COPP_STATE_CLOSED);
+                fz_snap_same(&sn, &w, i);
+            } else {
+                copp_close(&w.s[i]);
+            }
+            break;
         case 2: copp_get_certificate_length(&w.s[i], &len); break;
         case 3: copp_key_exchange(&w.s[i], w.rgh[i], cert, arg & 1 ? 8u : sizeof cert); break;
         case 4:
@@ -60,8 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint8_t d[4];
             int k = arg & 7;
             copp__st32(d, (uint32_t)1u << ((arg >> 3) & 3));
-            copp_app_status_request(cmd, w.rgh[i], fz_status_guids[k], w.s[i].status_seq - ((arg >> 5) & 1u), d,
-                                    (k == 2 || k == 3) ? 4u : 0u);
+            copp_app_status_request(cmd, w.rgh[i], fz_status_guids(k), w.s[i].status_seq - ((arg >> 5) & 1u), d,
+                                    copp__status_requests[k].in_size);
             copp_query_status(&w.s[i], cmd, out);
             break;
         }
@@ -77,7 +97,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             copp_handle_videoparameters(&w.conn, vp, vp);
             break;
         }
-        case 13: copp_connector_resync(&w.conn, arg); w.faulted = 0; break;
+        case 13:
+            if (arg & 0x80) {   /* init again: refused while a session or key is live */
+                copp_connector_desc d;
+                int busy = w.conn.nvp_keys != 0, armed = w.hw.fail_at > w.hw.calls, k;
+                int32_t hr;
+                for (k = 0; k < FZ_SESSIONS; k++) busy |= copp_session_state(&w.s[k]) != COPP_STATE_CLOSED;
+                memcpy(&d, &w.conn.desc, sizeof d);
+                hr = copp_connector_init(&w.conn, &d);
+                if (busy) FZ_CHECK(hr == COPP_E_UNEXPECTED);
+                else FZ_CHECK(hr == COPP_S_OK || (armed && w.hw.failed_op == MOCK_OP_GET_TYPES));
+                if (hr == COPP_S_OK) copp_connector_resync(&w.conn, 0);   /* init writes no hardware */
+            } else {
+                copp_connector_resync(&w.conn, arg);
+            }
+            w.faulted = 0;
+            break;
         case 14:   /* a hardware fault in one of the next calls */
             w.hw.fail_at = w.hw.calls + 1u + (arg & 7u);
             w.hw.fail_hr = (arg & 8) ? COPP_DDERR_TOOBIGSIZE : COPP_E_FAIL;

@@ -23,8 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(req, 0, sizeof req);
         fz_bytes(&in, req, 44);
         if (flags & 1) copp__st32(req + 32, w.s[0].status_seq);
-        if (flags & 2) memcpy(req + 16, fz_status_guids[(flags >> 5) & 7], 16);
-        if (flags & 4) copp__st32(req + 36, (((flags >> 5) & 7) == 2 || ((flags >> 5) & 7) == 3) ? 4u : 0u);
+        if (flags & 2) memcpy(req + 16, fz_status_guids((flags >> 5) & 7), 16);
+        if (flags & 4) copp__st32(req + 36, copp__status_requests[(flags >> 5) & 7].in_size);
         if (flags & 8) copp_connector_event(&w.conn, flags & 16 ? COPP_STATUS_RENEGOTIATION_REQUIRED : COPP_STATUS_LINK_LOST);
         memset(out, 0xA5, sizeof out);
         fz_snap_take(&sn, &w, 0);

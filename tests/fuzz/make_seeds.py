@@ -56,3 +56,11 @@ seq += op(14, 0, 1) + op(1, 0) + op(13, 0, 2) + op(12, 0, 0x04 | 1) + op(1, 1)
 w("session", "lifecycle", seq)
 w("session", "faults", op(0, 0) + op(2, 0) + op(3, 0) + op(4, 0) + u32(1) + u32(2) + op(15, 0, 0) +
   op(5, 0, 1) + [3] + op(14, 0, 0) + op(5, 0, 0) + [1] + op(1, 0))
+# binding: a byte copy of a live session used (refused), init again while
+# in use (refused) and once empty (accepted)
+bind = []
+for s in (0, 1):
+    bind += op(0, s) + op(2, s) + op(3, s) + op(4, s) + u32(3) + u32(4)
+bind += op(5, 0, 1) + [2] + op(1, 0, 0x80 | 2) + op(13, 0, 0x80) + op(12, 0, 0xC0) + op(1, 1, 0x80)
+bind += op(1, 0) + op(1, 1) + op(13, 0, 0x80) + op(12, 0, 0x04 | 2) + op(13, 0, 0x80)
+w("session", "binding", bind)
