@@ -81,6 +81,15 @@
        Every other (call, state) pair returns COPP_E_UNEXPECTED and changes nothing.
        A failed sequence start stores nothing and stays KEY_EXCHANGED (a retry
        is allowed); after a successful one, another returns COPP_E_UNEXPECTED.
+       Open and close are rows of the table too: it is the only legality check.
+
+   ONE WRITER EACH  (by construction; grep finds one assignment site)
+       session state (s->state and the connector's slot)  copp__advance  >>fsm
+       counts[][] (contributors per type and level)       copp__count    >>protect
+       applied[] (what the hardware carries)               copp__apply    >>protect
+       copp__apply is the one apply step of every command, open, close,
+       video-port key and resync; copp__enter / copp__leave are the one entry
+       (binding, edge) and exit (reason, the one trace record) of every call.
 
    SECTIONS   grep -n '>>' copp.h
 */
