@@ -631,7 +631,10 @@ typedef struct copp_session {
 
 /* The connector's record of one open session: which storage, which opening
  * of it, its state, and its local levels.  A call on a session is honoured
- * only if its slot matches (copp_session_state() and friends). */
+ * only if its slot matches (copp_session_state() and friends).  (OPM's
+ * protected output will be a session of a second kind on these slots: its
+ * own calls and states as rows of copp__edges, the same entry and exit, state
+ * writer and >>protect contributor.) */
 typedef struct copp__slot {
     copp_session *session;
     uint32_t state;                    /* COPP_STATE_* the session must claim */
