@@ -671,7 +671,10 @@ typedef struct copp_connector {
  * anything else is taken as fresh storage.  Close its sessions and
  * DEACTIVATE its keys first (storage once used by a connector and left with
  * sessions open must be zeroed before reuse; a session bound to it then
- * gets COPP_E_UNEXPECTED on every call).
+ * gets COPP_E_UNEXPECTED on every call).  To tell, init reads those three
+ * fields of c (after checking desc): memory checkers (valgrind, MSan,
+ * KMSAN) report that read on storage never written; zero it to keep them
+ * quiet.
  * Returns COPP_S_OK; COPP_E_POINTER if c or desc is NULL, or the certificate
  * pointer is NULL with a non-zero length; COPP_E_UNEXPECTED if c is in use
  * (traced with COPP_REASON_CONNECTOR_IN_USE); COPP_E_INVALIDARG if a required
@@ -1481,15 +1484,15 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
     copp__begin(&k, COPP_CALL_CONNECTOR_INIT, NULL);
     if (c == NULL || desc == NULL) return COPP_E_POINTER;
     if (desc->certificate == NULL && desc->certificate_len != 0) return COPP_E_POINTER;
-    if (copp__in_use(c)) {   /* its sessions and keys would be orphaned: close them first */
-        k.c = c;
-        return copp__leave(&k, copp__fail(&k.why, COPP_REASON_CONNECTOR_IN_USE));
-    }
     COPP_MEMCPY(&d, desc, sizeof d);   /* no struct assignment: freestanding builds call nothing */
     if (d.hw == NULL || d.hw->get_protection_types == NULL || d.hw->set_protection == NULL ||
         d.crypto == NULL || d.crypto->randombytes == NULL || d.crypto->rsa_decrypt == NULL ||
         d.crypto->mac_init == NULL || d.crypto->mac == NULL)
         return copp__reason_hr(COPP_REASON_BAD_CONFIG);
+    if (copp__in_use(c)) {   /* its sessions and keys would be orphaned: close them first */
+        k.c = c;
+        return copp__leave(&k, copp__fail(&k.why, COPP_REASON_CONNECTOR_IN_USE));
+    }
     r = d.hw->get_protection_types(d.hw_user, &types);
     if (r != COPP_S_OK) return copp__cb_fail(&k.why, COPP_REASON_HW_FAILED, r);
     if (types & ~(COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA))

@@ -221,6 +221,7 @@ static void test_fsm_connector_init(void **state)
     mock_crypto_default(&mc);
     memset(&d, 0, sizeof d);
     memset(&s, 0, sizeof s);
+    memset(&c, 0x5A, sizeof c);   /* fresh storage: garbage (defined, for valgrind) */
     d.hw = &ops; d.hw_user = &hw; d.crypto = &cr; d.crypto_user = &mc;
     assert_int_equal(copp_connector_init(NULL, &d), COPP_E_POINTER);
     assert_int_equal(copp_connector_init(&c, NULL), COPP_E_POINTER);
