@@ -2593,6 +2593,7 @@ static int32_t copp__openssl_mac(void *user, const copp_mac_ctx *ctx, const uint
     }
     ok = ok && EVP_EncryptUpdate(m->cbc, k->scratch, &n, last, 16) == 1 && n == 16;
     if (ok) COPP_MEMCPY(tag, k->scratch, 16);
+    copp__wipe(k->scratch, 16);   /* the tag: not left behind in the backend object */
     copp__wipe(last, sizeof last);
     return ok ? COPP_S_OK : COPP_E_FAIL;
 }
@@ -2678,8 +2679,12 @@ COPP_API int32_t copp_app_verify_status(const uint8_t out[4096], const uint8_t r
     int ok;
     if (out == NULL || rapp == NULL || crypto == NULL || ctx == NULL) return COPP_E_POINTER;
     r = crypto->mac(crypto_user, ctx, out + COPP_MACED_OFFSET, COPP_MACED_BYTES, 0, tag);
-    if (r != COPP_S_OK) return r;
+    if (r != COPP_S_OK) {
+        copp__wipe(tag, sizeof tag);
+        return r;
+    }
     ok = copp__ct_equal(tag, out + COPP_STOUT_OFF_MACKDI, COPP_MAC_BYTES);
+    copp__wipe(tag, sizeof tag);
     ok &= copp__ct_equal(rapp, out + COPP_STOUT_OFF_COPPSTATUS, COPP_RANDOM_BYTES);
     ok &= copp__ld32(out + COPP_STOUT_OFF_CBSIZEDATA) <= COPP_REPLY_BYTES;
     return ok ? COPP_S_OK : COPP_E_UNEXPECTED;
