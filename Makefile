@@ -5,6 +5,7 @@
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60) from its seed corpus
 #   make sanitize        the suite under ASan+UBSan with gcc and clang, and under valgrind
 #   make be-check        the core suites on big-endian s390x under qemu-user
+#   make vectors         regenerate tests/vectors (tools/gen_vectors.py, openssl command line)
 #   make docs            regenerate docs/state-machine.{dot,svg} (transition table) and docs/api.md (header)
 #   make install         copp.h, copp.pc and the CMake package under PREFIX (default /usr/local)
 #   make bench           hot paths vs their floors (table, build/bench.csv, build/bench.png)
@@ -12,7 +13,11 @@
 #   make clean
 
 SHELL   := /bin/bash
-VECTORS ?= $(abspath ../shared/vectors)
+# Known answers: the project's own set (tests/vectors, made by `make vectors`)
+# and, when it sits beside the clone, the independent second set.
+VECTORS        := $(abspath tests/vectors)
+SHARED_VECTORS ?= $(abspath ../shared/vectors)
+VECDEFS        := -DCOPP_VECTORS_DIR='"$(VECTORS)"' -DCOPP_SHARED_VECTORS_DIR='"$(SHARED_VECTORS)"'
 BUILD   := build
 CC      ?= cc
 
@@ -32,7 +37,7 @@ CFG_openssl  := -DCOPP_TEST_OPENSSL   # real-crypto tests on the OpenSSL backend
 TEST_SRC := $(wildcard tests/*.c)
 
 .PHONY: all test demo clean deps compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize ctgrind stress \
-        install consumer-check windows-check docs docs-check be-check
+        install consumer-check windows-check docs docs-check be-check vectors vectors-check
 
 PREFIX ?= /usr/local
 
@@ -57,7 +62,7 @@ $(BUILD):
 	@mkdir -p $(BUILD)
 
 $(BUILD)/copp_test-%: $(TEST_SRC) copp.h | deps $(BUILD)
-	$(CC) -std=c99 -g -O1 $(WARN) $(CFG_$*) -DCOPP_VECTORS_DIR='"$(VECTORS)"' tests/test_main.c -o $@ $(TEST_LIBS)
+	$(CC) -std=c99 -g -O1 $(WARN) $(CFG_$*) $(VECDEFS) tests/test_main.c -o $@ $(TEST_LIBS)
 
 $(BUILD)/copp_demo: copp_hw_example.c copp.h | deps $(BUILD)
 	$(CC) -std=c99 -g -O2 $(WARN) copp_hw_example.c -o $@ $(LIBS)
@@ -109,9 +114,9 @@ fuzz-smoke:
 # The whole suite under ASan+UBSan (gcc and clang) and under valgrind memcheck
 # (every 16th bit of the sweeps and shallower exploration there: valgrind is slow).
 sanitize: | deps $(BUILD)
-	$(CC) -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_VECTORS_DIR='"$(VECTORS)"' tests/test_main.c -o $(BUILD)/copp_test-asan-gcc $(TEST_LIBS)
-	clang -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_VECTORS_DIR='"$(VECTORS)"' tests/test_main.c -o $(BUILD)/copp_test-asan-clang $(TEST_LIBS)
-	clang -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_TEST_OPENSSL -DCOPP_VECTORS_DIR='"$(VECTORS)"' tests/test_main.c -o $(BUILD)/copp_test-asan-clang-openssl $(TEST_LIBS)
+	$(CC) -std=c99 -g -O1 $(WARN) $(SAN) $(VECDEFS) tests/test_main.c -o $(BUILD)/copp_test-asan-gcc $(TEST_LIBS)
+	clang -std=c99 -g -O1 $(WARN) $(SAN) $(VECDEFS) tests/test_main.c -o $(BUILD)/copp_test-asan-clang $(TEST_LIBS)
+	clang -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_TEST_OPENSSL $(VECDEFS) tests/test_main.c -o $(BUILD)/copp_test-asan-clang-openssl $(TEST_LIBS)
 	$(BUILD)/copp_test-asan-gcc
 	$(BUILD)/copp_test-asan-clang
 	$(BUILD)/copp_test-asan-clang-openssl
@@ -181,6 +186,15 @@ consumer-check: | deps $(BUILD)
 	@cmake -S tests/consumer -B $(BUILD)/consumer-cmake -DCMAKE_PREFIX_PATH=$(abspath $(BUILD)/prefix) > /dev/null && \
 	  cmake --build $(BUILD)/consumer-cmake > /dev/null && printf 'find_package(copp): ' && $(BUILD)/consumer-cmake/consumer
 
+# The project's known answers (tests/vectors), remade by the openssl command
+# line through tools/gen_vectors.py; vectors-check compares a fresh
+# generation with what is committed.
+vectors: | deps
+	python3 tools/gen_vectors.py
+
+vectors-check: | deps
+	@python3 tools/gen_vectors.py --check
+
 demo: $(BUILD)/copp_demo
 	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der
 
@@ -190,6 +204,8 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	  echo "== suite, config $$c"; \
 	  $(BUILD)/copp_test-$$c; \
 	done
+	@echo "== known answers: tests/vectors equal a fresh generation by the openssl command line"
+	@$(MAKE) --no-print-directory vectors-check
 	@echo "== demo"
 	@$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der > $(BUILD)/demo.log || { cat $(BUILD)/demo.log; exit 1; }
 	@tail -n 1 $(BUILD)/demo.log
