@@ -37,7 +37,7 @@ CFG_openssl  := -DCOPP_TEST_OPENSSL   # real-crypto tests on the OpenSSL backend
 TEST_SRC := $(wildcard tests/*.c)
 
 .PHONY: all test demo clean deps compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize ctgrind stress \
-        install consumer-check windows-check docs docs-check be-check vectors vectors-check
+        deps-demo install consumer-check windows-check docs docs-check be-check vectors vectors-check
 
 PREFIX ?= /usr/local
 
@@ -54,9 +54,13 @@ all: $(BUILD)/copp_demo $(BUILD)/coppdump $(addprefix $(BUILD)/copp_test-,$(CONF
 $(BUILD)/coppdump: tools/coppdump.c copp.h | deps $(BUILD)
 	$(CC) -std=c99 -O2 $(WARN) tools/coppdump.c -o $@ $(LIBS)
 
-# Installs missing Debian packages (idempotent; a no-op when all are present).
+# Installs missing Debian packages (idempotent; a no-op when all are present):
+# deps-demo only what the demo needs, deps everything make test uses.
 deps:
 	@bash scripts/install-deps.sh
+
+deps-demo:
+	@bash scripts/install-deps.sh demo
 
 $(BUILD):
 	@mkdir -p $(BUILD)
@@ -64,7 +68,7 @@ $(BUILD):
 $(BUILD)/copp_test-%: $(TEST_SRC) copp.h | deps $(BUILD)
 	$(CC) -std=c99 -g -O1 $(WARN) $(CFG_$*) $(VECDEFS) tests/test_main.c -o $@ $(TEST_LIBS)
 
-$(BUILD)/copp_demo: copp_hw_example.c copp.h | deps $(BUILD)
+$(BUILD)/copp_demo: copp_hw_example.c copp.h tools/copp_io.h | deps-demo $(BUILD)
 	$(CC) -std=c99 -g -O2 $(WARN) copp_hw_example.c -o $@ $(LIBS)
 
 $(BUILD)/copp_bench: bench/bench.c copp.h tests/mock_hw.c tests/mock_crypto.c | deps $(BUILD)
@@ -196,7 +200,7 @@ vectors-check: | deps
 	@python3 tools/gen_vectors.py --check
 
 demo: $(BUILD)/copp_demo
-	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der
+	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.pem
 
 test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_demo $(BUILD)/copp_bench $(BUILD)/copp_budgets \
       $(BUILD)/coppdump
@@ -207,8 +211,12 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@echo "== known answers: tests/vectors equal a fresh generation by the openssl command line"
 	@$(MAKE) --no-print-directory vectors-check
 	@echo "== demo"
-	@$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der > $(BUILD)/demo.log || { cat $(BUILD)/demo.log; exit 1; }
+	@$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.pem > $(BUILD)/demo.log || { cat $(BUILD)/demo.log; exit 1; }
 	@tail -n 1 $(BUILD)/demo.log
+	@$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der > $(BUILD)/demo-der.log || { cat $(BUILD)/demo-der.log; exit 1; }
+	@if $(BUILD)/copp_demo $(VECTORS)/keys/encrypted_pkcs8.pem > $(BUILD)/demo-bad.log 2>&1; then \
+	   echo "demo: an encrypted key was accepted"; exit 1; fi; \
+	 grep -q 'encrypted' $(BUILD)/demo-bad.log && echo "demo: same transcript from the DER key; an encrypted key is refused with its reason"
 	@echo "== bench, tiny counts (keeps it building and running; timings mean nothing here)"
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_bench quick $(BUILD)/bench-quick.csv > $(BUILD)/bench-quick.log || { cat $(BUILD)/bench-quick.log; exit 1; }
 	@echo "bench: ok"
