@@ -51,7 +51,7 @@ BENCH_FLAGS := -std=c99 -O2 $(WARN) $(if $(filter x86_64,$(shell uname -m)),-mae
 all: $(BUILD)/copp_demo $(BUILD)/coppdump $(addprefix $(BUILD)/copp_test-,$(CONFIGS))
 
 # coppdump: print a captured COPP message field by field (tools/coppdump.c).
-$(BUILD)/coppdump: tools/coppdump.c copp.h | deps $(BUILD)
+$(BUILD)/coppdump: tools/coppdump.c tools/copp_io.h copp.h | deps $(BUILD)
 	$(CC) -std=c99 -O2 $(WARN) tools/coppdump.c -o $@ $(LIBS)
 
 # Installs missing Debian packages (idempotent; a no-op when all are present):
@@ -222,8 +222,8 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@echo "bench: ok"
 	@echo "== budgets: no heap allocation in copp.h"
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets | tail -n 1
-	@echo "== coppdump decodes every vector"
-	@python3 tests/test_coppdump.py $(BUILD)/coppdump $(VECTORS)
+	@echo "== coppdump: every vector, and the inputs a user gets wrong"
+	@python3 tests/test_coppdump.py $(BUILD)/coppdump $(VECTORS) $(SHARED_VECTORS)
 	@echo "== docs: the state-machine diagram matches the code"
 	@$(MAKE) --no-print-directory docs-check
 	@echo "== big-endian run (s390x under qemu-user)"
