@@ -7,7 +7,7 @@
 #   make be-check        the core suites on big-endian s390x under qemu-user
 #   make vectors         regenerate tests/vectors (tools/gen_vectors.py, openssl command line)
 #   make docs            regenerate docs/state-machine.{dot,svg} (transition table) and docs/api.md (header)
-#   make install         copp.h, copp.pc and the CMake package under PREFIX (default /usr/local)
+#   make install         copp.h, copp.pc, copp-libtom.pc, copp-openssl.pc and the CMake package under PREFIX
 #   make bench           hot paths vs their floors (table, build/bench.csv, build/bench.png)
 #   make budgets         stack per entry point, object and code sizes, zero-allocation proof
 #   make clean
@@ -180,15 +180,23 @@ install: | $(BUILD)
 	cmake --install $(BUILD)/cmake $(if $(DESTDIR),--prefix $(DESTDIR)$(PREFIX),)
 
 # Install into build/prefix, then build and run a consumer through pkg-config
-# and through find_package.
+# (copp; copp-libtom and copp-openssl, one session each on the test key) and
+# through find_package (copp::copp, copp::libtom, copp::openssl).
 consumer-check: | deps $(BUILD)
 	@rm -rf $(BUILD)/prefix $(BUILD)/consumer-cmake
 	@$(MAKE) --no-print-directory install PREFIX=$(abspath $(BUILD)/prefix) > /dev/null
-	@PKG_CONFIG_PATH=$(abspath $(BUILD)/prefix)/share/pkgconfig; export PKG_CONFIG_PATH; \
-	  $(CC) -std=c99 $(WARN) $$(pkg-config --cflags copp) tests/consumer/main.c -o $(BUILD)/consumer-pkgconfig && \
-	  printf 'pkg-config (copp %s): ' "$$(pkg-config --modversion copp)" && $(BUILD)/consumer-pkgconfig
+	@set -e; PKG_CONFIG_PATH=$(abspath $(BUILD)/prefix)/share/pkgconfig; export PKG_CONFIG_PATH; \
+	  $(CC) -std=c99 $(WARN) $$(pkg-config --cflags copp) tests/consumer/main.c -o $(BUILD)/consumer-pkgconfig; \
+	  printf 'pkg-config copp %s: ' "$$(pkg-config --modversion copp)"; $(BUILD)/consumer-pkgconfig; \
+	  for b in libtom openssl; do \
+	    $(CC) -std=c99 $(WARN) $$(pkg-config --cflags copp-$$b) tests/consumer/main.c -o $(BUILD)/consumer-pkgconfig-$$b \
+	      $$(pkg-config --libs copp-$$b); \
+	    printf 'pkg-config copp-%s: ' $$b; $(BUILD)/consumer-pkgconfig-$$b $(VECTORS)/test_rsa2048.pem; \
+	  done
 	@cmake -S tests/consumer -B $(BUILD)/consumer-cmake -DCMAKE_PREFIX_PATH=$(abspath $(BUILD)/prefix) > /dev/null && \
-	  cmake --build $(BUILD)/consumer-cmake > /dev/null && printf 'find_package(copp): ' && $(BUILD)/consumer-cmake/consumer
+	  cmake --build $(BUILD)/consumer-cmake > /dev/null && printf 'find_package(copp) copp::copp: ' && $(BUILD)/consumer-cmake/consumer && \
+	  printf 'find_package(copp) copp::libtom: ' && $(BUILD)/consumer-cmake/consumer-libtom $(VECTORS)/test_rsa2048.der && \
+	  printf 'find_package(copp) copp::openssl: ' && $(BUILD)/consumer-cmake/consumer-openssl $(VECTORS)/test_rsa2048.der
 
 # The project's known answers (tests/vectors), remade by the openssl command
 # line through tools/gen_vectors.py; vectors-check compares a fresh
