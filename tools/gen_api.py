@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes docs/api.md from copp.h: every public function with the doc comment
-above it, every public type, and every public constant (COPP_ macros that are
-not private COPP__ ones), section by section (the header's >> markers).
+above it, every public type with its members and their comments (the
+definition as the header has it), the reason tables, and every public constant
+(COPP_ macros that are not private COPP__ ones; one row per name), section by
+section (the header's >> markers).
 Run by `make docs`; `make docs-check` fails if docs/api.md is stale."""
 import re, sys
 
@@ -15,11 +17,29 @@ out = ["# copp.h API reference", "",
 section = None
 funcs, types, consts = [], [], []
 reasons = []
+reason_kind = None     # "session" (COPP__REASONS) or "key" (COPP__KEY_REASONS)
+
+# copp_handle_videoparameters returns Win32 codes, not the HRESULT of the
+# reason table (see its comment and the last lines of its definition):
+# NO_KEY_SLOT -> 8, a failed callback -> 31, anything else -> 87.  These are
+# the reasons that call can record; the others never arise there.
+VP_RETURNS = {
+    "NOT_SUPPORTED": "`COPP_ERROR_INVALID_PARAMETER` (87)",
+    "HW_FAILED": "`COPP_ERROR_GEN_FAILURE` (31)",
+    "CRYPTO_FAILED": "`COPP_ERROR_GEN_FAILURE` (31)",
+    "BAD_VIDEOPARAMETERS": "`COPP_ERROR_INVALID_PARAMETER` (87)",
+    "BAD_KEY": "`COPP_ERROR_INVALID_PARAMETER` (87)",
+    "NO_KEY_SLOT": "`COPP_ERROR_NOT_ENOUGH_MEMORY` (8)",
+}
+# Reasons whose HRESULT is the failing callback's own (the header's comment
+# above COPP__REASONS).
+CALLBACK_HR = {"HW_FAILED", "CRYPTO_FAILED"}
+VP_ONLY = {"BAD_VIDEOPARAMETERS", "BAD_KEY", "NO_KEY_SLOT"}
 
 def flush():
     if section is None:
         return
-    if not (funcs or types or consts):
+    if not (funcs or types or consts or reasons):
         return
     out.append(f"## {section}")
     out.append("")
@@ -36,23 +56,56 @@ def flush():
             out.append("```")
             out.append("")
     if reasons:
-        out.append("Reasons (`copp_session_last_reason()`, `copp_trace.reason`; values are append-only):")
-        out.append("")
-        out.append("| Reason | Value | Call returns | Meaning |")
-        out.append("|---|---|---|---|")
-        for n, v, hr, text in reasons:
-            out.append(f"| `COPP_REASON_{n}` | {v} | `{hr}` | {text} |")
+        if reason_kind == "key":
+            out.append("Key reasons (`key_reason` of `copp_libtom` / `copp_openssl` after an init; "
+                       "`copp_key_reason_str()`; values are append-only):")
+            out.append("")
+            out.append("| Reason | Value | The init returns | Meaning |")
+            out.append("|---|---|---|---|")
+            for n, v, hr, text in reasons:
+                out.append(f"| `COPP_KEY_{n}` | {v} | `{hr}` | {text} |")
+        else:
+            out.append("Reasons (`copp_session_last_reason()`, `copp_trace.reason`; values are append-only). "
+                       "The DDI-shaped calls return the HRESULT; `copp_handle_videoparameters` returns a Win32 "
+                       "code instead (its trace record carries the HRESULT):")
+            out.append("")
+            out.append("| Reason | Value | DDI calls return | `copp_handle_videoparameters` returns | Meaning |")
+            out.append("|---|---|---|---|---|")
+            for n, v, hr, text in reasons:
+                ddi = ("the callback's own HRESULT (`COPP_E_FAIL` if it returned a positive value)" if n in CALLBACK_HR
+                       else "(never: VIDEOPARAMETERS only)" if n in VP_ONLY else f"`{hr}`")
+                vp = VP_RETURNS.get(n, "")
+                out.append(f"| `COPP_REASON_{n}` | {v} | {ddi} | {vp} | {text} |")
         out.append("")
         reasons.clear()
-    if types:
-        out.append("Types: " + ", ".join(f"`{t}`" for t in types) + ".")
+    for name, doc, text in types:
+        out.append(f"### `{name}` (type)")
+        out.append("")
+        if doc:
+            out.append(doc)
+            out.append("")
+        out.append("```c")
+        out.append(text)
+        out.append("```")
         out.append("")
     if consts:
+        merged, order = {}, []
+        for n, v in consts:
+            if n not in merged:
+                merged[n] = []
+                order.append(n)
+            if v not in merged[n]:
+                merged[n].append(v)
         out.append("| Constant | Value |")
         out.append("|---|---|")
-        for n, v in consts:
-            out.append(f"| `{n}` | `{v}` |")
+        for n in order:
+            vals = merged[n]
+            cell = " or ".join(f"`{v}`" for v in vals) + (" (by configuration)" if len(vals) > 1 else "")
+            out.append(f"| `{n}` | {cell} |")
         out.append("")
+
+def comment_text(block):
+    return "\n".join(re.sub(r"^\s*/?\*+/?\s?", "", c).rstrip(" */") for c in block).strip()
 
 i = 0
 comment = []
@@ -81,17 +134,30 @@ while i < len(lines):
             decl.append(lines[i])
         text = "\n".join(decl)
         name = re.search(r"(copp_\w+)\s*\(", text).group(1)
-        doc = "\n".join(re.sub(r"^\s*/?\*+/?\s?", "", c).rstrip(" */") for c in comment).strip()
+        doc = comment_text(comment)
         funcs.append((name, doc, text.replace("COPP_API ", "")))
         comment = []
         i += 1
         continue
-    m = re.match(r"\s*(?:typedef\s+)?(?:struct|union)\s+(copp_\w+)\s*\{", ln) or re.match(r"\}\s*(copp_\w+);", ln)
-    if m and m.group(1) not in types:
-        types.append(m.group(1))
+    m = re.match(r"\s*typedef\s+(?:struct|union)\s+(copp_\w+)\s*\{", ln)
+    if m:
+        body = [ln]
+        depth = ln.count("{") - ln.count("}")
+        while depth > 0:
+            i += 1
+            body.append(lines[i])
+            depth += lines[i].count("{") - lines[i].count("}")
+        types.append((m.group(1), comment_text(comment), "\n".join(body)))
+        comment = []
+        i += 1
+        continue
     m = re.match(r"#define\s+(COPP_[A-Z0-9][A-Za-z0-9_]*)\s+(.+?)\s*(/\*.*)?$", ln)
     if m and not m.group(1).startswith("COPP__") and m.group(2) != "\\":
         consts.append((m.group(1), m.group(2).strip()))
+    if ln.startswith("#define COPP__REASONS(X)"):
+        reason_kind = "session"
+    elif ln.startswith("#define COPP__KEY_REASONS(X)"):
+        reason_kind = "key"
     m = re.match(r'\s*X\((\w+),\s*(\d+),\s*(\w+),\s*"([^"]*)"\)', ln)
     if m:
         reasons.append(m.groups())
