@@ -2051,13 +2051,16 @@ static int32_t copp__key_result(uint32_t *key_reason, uint32_t reason)
     }
 }
 
-/* The checks every key path shares before any library sees the bytes. */
-static uint32_t copp__key_input(const void *data, size_t len)
+/* The start of every *_init_der / *_init_pem: the backend object k zeroed,
+ * then the checks made before any library sees the bytes. */
+static uint32_t copp__key_begin(void *k, size_t k_size, const void *data, size_t len, uint32_t flags,
+                                uint32_t known_flags)
 {
+    COPP_MEMSET(k, 0, k_size);
     if (data == NULL) return COPP_KEY_NULL_POINTER;
     if (len == 0) return COPP_KEY_EMPTY;   /* libtomcrypt's LTC_ARGCHK aborts on 0 */
     if (len > COPP_KEY_MAX_BYTES) return COPP_KEY_TOO_LONG;
-    return COPP_KEY_OK;
+    return (flags & ~known_flags) ? (uint32_t)COPP_KEY_BAD_FLAGS : (uint32_t)COPP_KEY_OK;
 }
 
 /* Components: present, non-empty, at most 512 bytes (count: 7 or 8 from n). */
@@ -2275,9 +2278,7 @@ COPP_API int32_t copp_libtom_init_der(copp_libtom *k, const uint8_t *der, size_t
 {
     uint32_t why;
     if (k == NULL) return COPP_E_POINTER;
-    COPP_MEMSET(k, 0, sizeof *k);
-    why = copp__key_input(der, len);
-    if (why == COPP_KEY_OK && (flags & ~COPP__LIBTOM_FLAGS)) why = COPP_KEY_BAD_FLAGS;
+    why = copp__key_begin(k, sizeof *k, der, len, flags, COPP__LIBTOM_FLAGS);
     if (why != COPP_KEY_OK) return copp__key_result(&k->key_reason, why);
     return copp__libtom_finish(k, copp__libtom_load_der(k, der, len), rng, rng_user, flags);
 }
@@ -2354,9 +2355,7 @@ COPP_API int32_t copp_libtom_init_pem(copp_libtom *k, const char *pem, size_t le
     size_t der_len = 0;
     uint32_t why;
     if (k == NULL) return COPP_E_POINTER;
-    COPP_MEMSET(k, 0, sizeof *k);
-    why = copp__key_input(pem, len);
-    if (why == COPP_KEY_OK && (flags & ~COPP__LIBTOM_FLAGS)) why = COPP_KEY_BAD_FLAGS;
+    why = copp__key_begin(k, sizeof *k, pem, len, flags, COPP__LIBTOM_FLAGS);
     if (why == COPP_KEY_OK) why = copp__libtom_pem_body(k, pem, len, &der_len);
     if (why == COPP_KEY_OK) why = copp__libtom_load_der(k, k->msg, der_len);   /* the DER is in k->msg */
     copp__wipe(k->msg, sizeof k->msg);
@@ -2710,9 +2709,7 @@ static int32_t copp__openssl_init_encoded(copp_openssl *k, const void *data, siz
 {
     uint32_t why;
     if (k == NULL) return COPP_E_POINTER;
-    COPP_MEMSET(k, 0, sizeof *k);
-    why = copp__key_input(data, len);
-    if (why == COPP_KEY_OK && (flags & ~COPP_OPENSSL_RSA_BIG_ENDIAN)) why = COPP_KEY_BAD_FLAGS;
+    why = copp__key_begin(k, sizeof *k, data, len, flags, COPP_OPENSSL_RSA_BIG_ENDIAN);
     if (why != COPP_KEY_OK) return copp__key_result(&k->key_reason, why);
     return copp__openssl_finish(k, copp__openssl_decode(k, data, len, type), rng, rng_user, flags);
 }

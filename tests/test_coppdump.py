@@ -40,19 +40,12 @@ def field(out, label):
             return ln[len(label):].strip()
     return None
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from gen_vectors import parse   # the vector-file reader (blocks of name = value lines)
+
 def load(vec_dir):
-    cases, order = {}, []
-    for block in open(os.path.join(vec_dir, "copp_vectors.txt")).read().split("\n\n"):
-        d = {}
-        for ln in block.splitlines():
-            if ln.startswith("#") or "=" not in ln:
-                continue
-            k, v = ln.split("=", 1)
-            d[k.strip()] = v.strip()
-        if "case" in d:
-            cases[d["case"]] = d
-            order.append(d["case"])
-    return cases, order
+    cases = parse(open(os.path.join(vec_dir, "copp_vectors.txt")).read())
+    return cases, list(cases)   # dicts keep the file's order
 
 def le32(b, off):
     return int.from_bytes(b[off:off + 4], "little")

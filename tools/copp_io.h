@@ -154,6 +154,22 @@ COPP_IO_FN int32_t copp_io_key_result(int32_t hr, uint32_t reason, const char *p
 }
 #endif
 
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
+/* A key file's bytes (free them with copp_io_key_done), after zeroing the
+ * backend object k so that there is nothing to free if the read fails. */
+COPP_IO_FN uint8_t *copp_io_key_file(void *k, size_t k_size, const char *path, size_t *len, char err[COPP_IO_ERR_BYTES])
+{
+    memset(k, 0, k_size);
+    return copp_io_read(path, COPP_KEY_MAX_BYTES, len, err);
+}
+
+COPP_IO_FN void copp_io_key_done(uint8_t *data, size_t len)
+{
+    memset(data, 0, len);
+    free(data);
+}
+#endif
+
 #ifdef COPP_WITH_LIBTOM
 /* Load a key file (PEM or DER, PKCS #1 or PKCS #8) into the libtom backend.
  * Returns the init's HRESULT (COPP_E_FAIL when the file cannot be read);
@@ -162,14 +178,11 @@ COPP_IO_FN int32_t copp_io_key_libtom(copp_libtom *k, const char *path, uint32_t
 {
     size_t len;
     int32_t hr;
-    uint8_t *data;
-    memset(k, 0, sizeof *k);   /* nothing to free if the file cannot be read */
-    data = copp_io_read(path, COPP_KEY_MAX_BYTES, &len, err);
+    uint8_t *data = copp_io_key_file(k, sizeof *k, path, &len, err);
     if (data == NULL) return COPP_E_FAIL;
     hr = copp_io_is_pem(data, len) ? copp_libtom_init_pem(k, (const char *)data, len, NULL, NULL, flags)
                                    : copp_libtom_init_der(k, data, len, NULL, NULL, flags);
-    memset(data, 0, len);
-    free(data);
+    copp_io_key_done(data, len);
     return copp_io_key_result(hr, k->key_reason, path, err);
 }
 #endif
@@ -180,14 +193,11 @@ COPP_IO_FN int32_t copp_io_key_openssl(copp_openssl *k, const char *path, uint32
 {
     size_t len;
     int32_t hr;
-    uint8_t *data;
-    memset(k, 0, sizeof *k);   /* nothing to free if the file cannot be read */
-    data = copp_io_read(path, COPP_KEY_MAX_BYTES, &len, err);
+    uint8_t *data = copp_io_key_file(k, sizeof *k, path, &len, err);
     if (data == NULL) return COPP_E_FAIL;
     hr = copp_io_is_pem(data, len) ? copp_openssl_init_pem(k, (const char *)data, len, NULL, NULL, flags)
                                    : copp_openssl_init_der(k, data, len, NULL, NULL, flags);
-    memset(data, 0, len);
-    free(data);
+    copp_io_key_done(data, len);
     return copp_io_key_result(hr, k->key_reason, path, err);
 }
 #endif
