@@ -249,6 +249,9 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@echo "== fuzz smoke (libFuzzer, 8 s per target)"
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@echo "== all suites passed in every config: $(CONFIGS)"
+	@if [ -f $(SHARED_VECTORS)/copp_vectors.txt ]; then \
+	   echo "== known answers: tests/vectors and the independent set in $(SHARED_VECTORS)"; \
+	 else echo "== known answers: tests/vectors only; the second opinion was SKIPPED (no $(SHARED_VECTORS))"; fi
 
 # The compile matrix.  The header alone (core, and with both backends and the
 # app helpers): gcc and clang as C99/C11/C17, g++ and clang++ as C++11/C++17,
