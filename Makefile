@@ -224,7 +224,10 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der > $(BUILD)/demo-der.log || { cat $(BUILD)/demo-der.log; exit 1; }
 	@if $(BUILD)/copp_demo $(VECTORS)/keys/encrypted_pkcs8.pem > $(BUILD)/demo-bad.log 2>&1; then \
 	   echo "demo: an encrypted key was accepted"; exit 1; fi; \
-	 grep -q 'encrypted' $(BUILD)/demo-bad.log && echo "demo: same transcript from the DER key; an encrypted key is refused with its reason"
+	 : > $(BUILD)/empty.key; \
+	 if $(BUILD)/copp_demo $(BUILD)/empty.key > $(BUILD)/demo-empty.log 2>&1; then echo "demo: an empty key was accepted"; exit 1; fi; \
+	 grep -q 'encrypted' $(BUILD)/demo-bad.log && grep -q 'empty (0 bytes)' $(BUILD)/demo-empty.log && \
+	 echo "demo: same transcript from the DER key; an encrypted and an empty key are refused with their reasons"
 	@echo "== bench, tiny counts (keeps it building and running; timings mean nothing here)"
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_bench quick $(BUILD)/bench-quick.csv > $(BUILD)/bench-quick.log || { cat $(BUILD)/bench-quick.log; exit 1; }
 	@echo "bench: ok"

@@ -198,6 +198,9 @@ for k, words in (("keys/encrypted_pkcs8.pem", "encrypted"), ("keys/encrypted_pkc
                  ("keys/bad_dp.der", "not one RSA key")):
     rc, out, err = run(["-K", os.path.join(own_dir, k), tmpfile(sig)])
     check("-K " + k + " refused with its reason", rc == 2 and k in err and words in err, out + err)
+empty_key = tmpfile(b"", ".der")
+rc, out, err = run(["-K", empty_key, tmpfile(sig)])
+check("-K an empty key file: refused, no abort", rc == 2 and empty_key in err and "empty (0 bytes)" in err, out + err)
 rc, out, err = run(["-K", os.path.join(TMP.name, "nokey.pem"), tmpfile(sig)])
 check("-K a missing file", rc == 2 and "nokey.pem" in err and "No such file" in err, err)
 shape_seen = 0
