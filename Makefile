@@ -6,15 +6,20 @@
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60) from its seed corpus
 #   make sanitize        the suite under ASan+UBSan with gcc and clang, and under valgrind
 #   make be-check        the core suites on big-endian s390x under qemu-user
+#   make vectors         regenerate tests/vectors (tools/gen_vectors.py, openssl command line)
 #   make docs            regenerate docs/state-machine.{dot,svg} (transition table) and docs/api.md (header)
-#   make install         copp.h, copp.pc and the CMake package under PREFIX (default /usr/local)
+#   make install         copp.h, copp.pc, copp-libtom.pc, copp-openssl.pc and the CMake package under PREFIX
 #   make bench           hot paths vs their floors (table, build/bench.csv, build/bench.png)
 #   make budgets         stack per entry point, object and code sizes, zero-allocation proof
 #   make heap-residue    key material a sequence start leaves in freed heap, per backend
 #   make clean
 
 SHELL   := /bin/bash
-VECTORS ?= $(abspath ../shared/vectors)
+# Known answers: the project's own set (tests/vectors, made by `make vectors`)
+# and, when it sits beside the clone, the independent second set.
+VECTORS        := $(abspath tests/vectors)
+SHARED_VECTORS ?= $(abspath ../shared/vectors)
+VECDEFS        := -DCOPP_VECTORS_DIR='"$(VECTORS)"' -DCOPP_SHARED_VECTORS_DIR='"$(SHARED_VECTORS)"'
 BUILD   := build
 CC      ?= cc
 
@@ -33,8 +38,8 @@ CFG_openssl  := -DCOPP_TEST_OPENSSL   # real-crypto tests on the OpenSSL backend
 
 TEST_SRC := $(wildcard tests/*.c)
 
-.PHONY: all test check demo clean deps compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize \
-        ctgrind stress install consumer-check windows-check docs docs-check be-check heap-residue
+.PHONY: all test check demo clean deps deps-demo compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize \
+        ctgrind stress install consumer-check windows-check docs docs-check be-check heap-residue vectors vectors-check
 
 PREFIX ?= /usr/local
 
@@ -48,20 +53,24 @@ BENCH_FLAGS := -std=c99 -O2 $(WARN) $(if $(filter x86_64,$(shell uname -m)),-mae
 all: $(BUILD)/copp_demo $(BUILD)/coppdump $(addprefix $(BUILD)/copp_test-,$(CONFIGS))
 
 # coppdump: print a captured COPP message field by field (tools/coppdump.c).
-$(BUILD)/coppdump: tools/coppdump.c copp.h | deps $(BUILD)
+$(BUILD)/coppdump: tools/coppdump.c tools/copp_io.h copp.h | deps $(BUILD)
 	$(CC) -std=c99 -O2 $(WARN) tools/coppdump.c -o $@ $(LIBS)
 
-# Installs missing Debian packages (idempotent; a no-op when all are present).
+# Installs missing Debian packages (idempotent; a no-op when all are present):
+# deps-demo only what the demo needs, deps everything make test uses.
 deps:
 	@bash scripts/install-deps.sh
+
+deps-demo:
+	@bash scripts/install-deps.sh demo
 
 $(BUILD):
 	@mkdir -p $(BUILD)
 
 $(BUILD)/copp_test-%: $(TEST_SRC) copp.h | deps $(BUILD)
-	$(CC) -std=c99 -g -O1 $(WARN) $(CFG_$*) -DCOPP_VECTORS_DIR='"$(VECTORS)"' tests/test_main.c -o $@ $(TEST_LIBS)
+	$(CC) -std=c99 -g -O1 $(WARN) $(CFG_$*) $(VECDEFS) tests/test_main.c -o $@ $(TEST_LIBS)
 
-$(BUILD)/copp_demo: copp_hw_example.c copp.h | deps $(BUILD)
+$(BUILD)/copp_demo: copp_hw_example.c copp.h tools/copp_io.h | deps-demo $(BUILD)
 	$(CC) -std=c99 -g -O2 $(WARN) copp_hw_example.c -o $@ $(LIBS)
 
 $(BUILD)/copp_bench: bench/bench.c copp.h tests/mock_hw.c tests/mock_crypto.c | deps $(BUILD)
@@ -112,9 +121,9 @@ fuzz-smoke:
 # The whole suite under ASan+UBSan (gcc and clang) and under valgrind memcheck
 # (every 16th bit of the sweeps and shallower exploration there: valgrind is slow).
 sanitize: | deps $(BUILD)
-	$(CC) -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_VECTORS_DIR='"$(VECTORS)"' tests/test_main.c -o $(BUILD)/copp_test-asan-gcc $(TEST_LIBS)
-	clang -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_VECTORS_DIR='"$(VECTORS)"' tests/test_main.c -o $(BUILD)/copp_test-asan-clang $(TEST_LIBS)
-	clang -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_TEST_OPENSSL -DCOPP_VECTORS_DIR='"$(VECTORS)"' tests/test_main.c -o $(BUILD)/copp_test-asan-clang-openssl $(TEST_LIBS)
+	$(CC) -std=c99 -g -O1 $(WARN) $(SAN) $(VECDEFS) tests/test_main.c -o $(BUILD)/copp_test-asan-gcc $(TEST_LIBS)
+	clang -std=c99 -g -O1 $(WARN) $(SAN) $(VECDEFS) tests/test_main.c -o $(BUILD)/copp_test-asan-clang $(TEST_LIBS)
+	clang -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_TEST_OPENSSL $(VECDEFS) tests/test_main.c -o $(BUILD)/copp_test-asan-clang-openssl $(TEST_LIBS)
 	$(BUILD)/copp_test-asan-gcc
 	$(BUILD)/copp_test-asan-clang
 	$(BUILD)/copp_test-asan-clang-openssl
@@ -187,18 +196,35 @@ install: | $(BUILD)
 	cmake --install $(BUILD)/cmake $(if $(DESTDIR),--prefix $(DESTDIR)$(PREFIX),)
 
 # Install into build/prefix, then build and run a consumer through pkg-config
-# and through find_package.
+# (copp; copp-libtom and copp-openssl, one session each on the test key) and
+# through find_package (copp::copp, copp::libtom, copp::openssl).
 consumer-check: | deps $(BUILD)
 	@rm -rf $(BUILD)/prefix $(BUILD)/consumer-cmake
 	@$(MAKE) --no-print-directory install PREFIX=$(abspath $(BUILD)/prefix) > /dev/null
-	@PKG_CONFIG_PATH=$(abspath $(BUILD)/prefix)/share/pkgconfig; export PKG_CONFIG_PATH; \
-	  $(CC) -std=c99 $(WARN) $$(pkg-config --cflags copp) tests/consumer/main.c -o $(BUILD)/consumer-pkgconfig && \
-	  printf 'pkg-config (copp %s): ' "$$(pkg-config --modversion copp)" && $(BUILD)/consumer-pkgconfig
+	@set -e; PKG_CONFIG_PATH=$(abspath $(BUILD)/prefix)/share/pkgconfig; export PKG_CONFIG_PATH; \
+	  $(CC) -std=c99 $(WARN) $$(pkg-config --cflags copp) tests/consumer/main.c -o $(BUILD)/consumer-pkgconfig; \
+	  printf 'pkg-config copp %s: ' "$$(pkg-config --modversion copp)"; $(BUILD)/consumer-pkgconfig; \
+	  for b in libtom openssl; do \
+	    $(CC) -std=c99 $(WARN) $$(pkg-config --cflags copp-$$b) tests/consumer/main.c -o $(BUILD)/consumer-pkgconfig-$$b \
+	      $$(pkg-config --libs copp-$$b); \
+	    printf 'pkg-config copp-%s: ' $$b; $(BUILD)/consumer-pkgconfig-$$b $(VECTORS)/test_rsa2048.pem; \
+	  done
 	@cmake -S tests/consumer -B $(BUILD)/consumer-cmake -DCMAKE_PREFIX_PATH=$(abspath $(BUILD)/prefix) > /dev/null && \
-	  cmake --build $(BUILD)/consumer-cmake > /dev/null && printf 'find_package(copp): ' && $(BUILD)/consumer-cmake/consumer
+	  cmake --build $(BUILD)/consumer-cmake > /dev/null && printf 'find_package(copp) copp::copp: ' && $(BUILD)/consumer-cmake/consumer && \
+	  printf 'find_package(copp) copp::libtom: ' && $(BUILD)/consumer-cmake/consumer-libtom $(VECTORS)/test_rsa2048.der && \
+	  printf 'find_package(copp) copp::openssl: ' && $(BUILD)/consumer-cmake/consumer-openssl $(VECTORS)/test_rsa2048.der
+
+# The project's known answers (tests/vectors), remade by the openssl command
+# line through tools/gen_vectors.py; vectors-check compares a fresh
+# generation with what is committed.
+vectors: | deps
+	python3 tools/gen_vectors.py
+
+vectors-check: | deps
+	@python3 tools/gen_vectors.py --check
 
 demo: $(BUILD)/copp_demo
-	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der
+	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.pem
 
 test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_demo $(BUILD)/copp_bench $(BUILD)/copp_budgets \
       $(BUILD)/coppdump
@@ -206,16 +232,25 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	  echo "== suite, config $$c"; \
 	  $(BUILD)/copp_test-$$c; \
 	done
+	@echo "== known answers: tests/vectors equal a fresh generation by the openssl command line"
+	@$(MAKE) --no-print-directory vectors-check
 	@echo "== demo"
-	@$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der > $(BUILD)/demo.log || { cat $(BUILD)/demo.log; exit 1; }
+	@$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.pem > $(BUILD)/demo.log || { cat $(BUILD)/demo.log; exit 1; }
 	@tail -n 1 $(BUILD)/demo.log
+	@$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.der > $(BUILD)/demo-der.log || { cat $(BUILD)/demo-der.log; exit 1; }
+	@if $(BUILD)/copp_demo $(VECTORS)/keys/encrypted_pkcs8.pem > $(BUILD)/demo-bad.log 2>&1; then \
+	   echo "demo: an encrypted key was accepted"; exit 1; fi; \
+	 : > $(BUILD)/empty.key; \
+	 if $(BUILD)/copp_demo $(BUILD)/empty.key > $(BUILD)/demo-empty.log 2>&1; then echo "demo: an empty key was accepted"; exit 1; fi; \
+	 grep -q 'encrypted' $(BUILD)/demo-bad.log && grep -q 'empty (0 bytes)' $(BUILD)/demo-empty.log && \
+	 echo "demo: same transcript from the DER key; an encrypted and an empty key are refused with their reasons"
 	@echo "== bench, tiny counts (keeps it building and running; timings mean nothing here)"
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_bench quick $(BUILD)/bench-quick.csv > $(BUILD)/bench-quick.log || { cat $(BUILD)/bench-quick.log; exit 1; }
 	@echo "bench: ok"
 	@echo "== budgets: no heap allocation in copp.h"
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets | tail -n 1
-	@echo "== coppdump decodes every vector"
-	@python3 tests/test_coppdump.py $(BUILD)/coppdump $(VECTORS)
+	@echo "== coppdump: every vector, and the inputs a user gets wrong"
+	@python3 tests/test_coppdump.py $(BUILD)/coppdump $(VECTORS) $(SHARED_VECTORS)
 	@echo "== docs: the state-machine diagram matches the code"
 	@$(MAKE) --no-print-directory docs-check
 	@echo "== big-endian run (s390x under qemu-user)"
@@ -235,6 +270,9 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@echo "== fuzz smoke (libFuzzer, 8 s per target)"
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@echo "== all suites passed in every config: $(CONFIGS)"
+	@if [ -f $(SHARED_VECTORS)/copp_vectors.txt ]; then \
+	   echo "== known answers: tests/vectors and the independent set in $(SHARED_VECTORS)"; \
+	 else echo "== known answers: tests/vectors only; the second opinion was SKIPPED (no $(SHARED_VECTORS))"; fi
 
 # The fast loop (well under a minute): every cmocka suite in the default
 # configuration beside the header compile check (compile-check), two jobs.

@@ -151,39 +151,41 @@ extern "C" {
 #define COPP_DDERR_UNSUPPORTEDMODE   COPP__HRESULT_FAIL(0x8876024Eu)
 #define COPP_DDERR_CURRENTLYNOTAVAIL COPP__HRESULT_FAIL(0x88760028u)
 
-/* Reasons: why a call failed, finer than its HRESULT.  name, value, HRESULT,
- * text.  Values are append-only.  COPP_REASON_HW_FAILED and
+/* Reasons: why a call failed, finer than its HRESULT.  name, value, HRESULT
+ * of the DDI-shaped calls, Win32 status copp_handle_videoparameters returns
+ * for it (0u: that call never records the reason), text.  Values are
+ * append-only.  COPP_REASON_HW_FAILED and
  * COPP_REASON_CRYPTO_FAILED return the callback's own negative HRESULT (or
  * COPP_E_FAIL when the callback returned a positive value). */
 #define COPP__REASONS(X) \
-    X(NONE,                0, COPP_S_OK,             "success") \
-    X(NULL_POINTER,        1, COPP_E_POINTER,        "a required pointer is NULL") \
-    X(BAD_STATE,           2, COPP_E_UNEXPECTED,     "call not allowed in the session's state (or connector not initialized)") \
-    X(BAD_CONFIG,          3, COPP_E_INVALIDARG,     "connector description incomplete or inconsistent") \
-    X(NO_SLOT,             4, COPP_E_OUTOFMEMORY,    "connector already has COPP_MAX_SESSIONS sessions") \
-    X(BUFFER_TOO_SMALL,    5, COPP_E_INVALIDARG,     "certificate buffer smaller than the certificate") \
-    X(BAD_CIPHERTEXT,      6, COPP_E_UNEXPECTED,     "signature is not a valid ciphertext (>= modulus, or bad padding)") \
-    X(SHORT_PLAINTEXT,     7, COPP_E_UNEXPECTED,     "decrypted start sequence shorter than 40 bytes") \
-    X(RANDOM_MISMATCH,     8, COPP_E_UNEXPECTED,     "rGH in the start sequence differs from the one handed out") \
-    X(BAD_SEQUENCE,        9, COPP_E_INVALIDARG,     "dwSequence is not the expected sequence number") \
-    X(UNKNOWN_GUID,       10, COPP_E_INVALIDARG,     "unknown command or status request GUID") \
-    X(BAD_SIZE,           11, COPP_E_INVALIDARG,     "cbSizeData outside the limits for this GUID") \
-    X(BAD_MAC,            12, COPP_E_UNEXPECTED,     "macKDI does not match the command") \
-    X(BAD_PROTECTION_TYPE,13, COPP_E_INVALIDARG,     "protection type is not exactly one type the connector supports") \
-    X(BAD_LEVEL,          14, COPP_E_INVALIDARG,     "protection level not valid for its type") \
-    X(BAD_SIGNALING,      15, COPP_E_INVALIDARG,     "signaling parameters invalid for this connector") \
-    X(NOT_SUPPORTED,      16, COPP_E_INVALIDARG,     "the connector does not support this request") \
-    X(MODE_TOO_BIG,       17, COPP_DDERR_TOOBIGSIZE, "the current display mode cannot carry this protection") \
-    X(HW_FAILED,          18, COPP_E_FAIL,           "hardware callback failed") \
-    X(CRYPTO_FAILED,      19, COPP_E_FAIL,           "crypto backend failed") \
-    X(BAD_VIDEOPARAMETERS,20, COPP_E_INVALIDARG,     "VIDEOPARAMETERS: wrong Guid, dwCommand or dwCPCommand") \
-    X(BAD_KEY,            21, COPP_E_INVALIDARG,     "VIDEOPARAMETERS: dwCPKey is not a live copy-protection key") \
-    X(NO_KEY_SLOT,        22, COPP_E_OUTOFMEMORY,    "connector already holds COPP_MAX_VP_KEYS live keys") \
-    X(NOT_BOUND,          23, COPP_E_UNEXPECTED,     "session not listed by its connector in the state it claims (stale, copied or re-initialised)") \
-    X(CONNECTOR_IN_USE,   24, COPP_E_UNEXPECTED,     "connector still has open sessions or live video-port keys: close them first")
+    X(NONE,                0, COPP_S_OK,             COPP_NO_ERROR,                "success") \
+    X(NULL_POINTER,        1, COPP_E_POINTER,        COPP_ERROR_INVALID_PARAMETER, "a required pointer is NULL") \
+    X(BAD_STATE,           2, COPP_E_UNEXPECTED,     COPP_ERROR_INVALID_PARAMETER, "call not allowed in the session's state (or connector not initialized)") \
+    X(BAD_CONFIG,          3, COPP_E_INVALIDARG,     0u,                           "connector description incomplete or inconsistent") \
+    X(NO_SLOT,             4, COPP_E_OUTOFMEMORY,    0u,                           "connector already has COPP_MAX_SESSIONS sessions") \
+    X(BUFFER_TOO_SMALL,    5, COPP_E_INVALIDARG,     0u,                           "certificate buffer smaller than the certificate") \
+    X(BAD_CIPHERTEXT,      6, COPP_E_UNEXPECTED,     0u,                           "signature is not a valid ciphertext (>= modulus, or bad padding)") \
+    X(SHORT_PLAINTEXT,     7, COPP_E_UNEXPECTED,     0u,                           "decrypted start sequence shorter than 40 bytes") \
+    X(RANDOM_MISMATCH,     8, COPP_E_UNEXPECTED,     0u,                           "rGH in the start sequence differs from the one handed out") \
+    X(BAD_SEQUENCE,        9, COPP_E_INVALIDARG,     0u,                           "dwSequence is not the expected sequence number") \
+    X(UNKNOWN_GUID,       10, COPP_E_INVALIDARG,     0u,                           "unknown command or status request GUID") \
+    X(BAD_SIZE,           11, COPP_E_INVALIDARG,     0u,                           "cbSizeData outside the limits for this GUID") \
+    X(BAD_MAC,            12, COPP_E_UNEXPECTED,     0u,                           "macKDI does not match the command") \
+    X(BAD_PROTECTION_TYPE,13, COPP_E_INVALIDARG,     0u,                           "protection type is not exactly one type the connector supports") \
+    X(BAD_LEVEL,          14, COPP_E_INVALIDARG,     0u,                           "protection level not valid for its type") \
+    X(BAD_SIGNALING,      15, COPP_E_INVALIDARG,     0u,                           "signaling parameters invalid for this connector") \
+    X(NOT_SUPPORTED,      16, COPP_E_INVALIDARG,     COPP_ERROR_INVALID_PARAMETER, "the connector does not support this request") \
+    X(MODE_TOO_BIG,       17, COPP_DDERR_TOOBIGSIZE, COPP_ERROR_NOT_SUPPORTED,     "the current display mode cannot carry this protection") \
+    X(HW_FAILED,          18, COPP_E_FAIL,           COPP_ERROR_GEN_FAILURE,       "hardware callback failed") \
+    X(CRYPTO_FAILED,      19, COPP_E_FAIL,           COPP_ERROR_GEN_FAILURE,       "crypto backend failed") \
+    X(BAD_VIDEOPARAMETERS,20, COPP_E_INVALIDARG,     COPP_ERROR_INVALID_PARAMETER, "VIDEOPARAMETERS: wrong Guid, dwCommand or dwCPCommand") \
+    X(BAD_KEY,            21, COPP_E_INVALIDARG,     COPP_ERROR_INVALID_PARAMETER, "VIDEOPARAMETERS: dwCPKey is not a live copy-protection key") \
+    X(NO_KEY_SLOT,        22, COPP_E_OUTOFMEMORY,    COPP_ERROR_NOT_ENOUGH_MEMORY, "connector already holds COPP_MAX_VP_KEYS live keys") \
+    X(NOT_BOUND,          23, COPP_E_UNEXPECTED,     0u,                           "session not listed by its connector in the state it claims (stale, copied or re-initialised)") \
+    X(CONNECTOR_IN_USE,   24, COPP_E_UNEXPECTED,     0u,                           "connector still has open sessions or live video-port keys: close them first")
 
 enum {
-#define COPP__X(name, value, hr, text) COPP_REASON_##name = value,
+#define COPP__X(name, value, hr, win32, text) COPP_REASON_##name = value,
     COPP__REASONS(COPP__X)
 #undef COPP__X
     COPP_REASON_COUNT_
@@ -861,6 +863,46 @@ typedef struct copp_rsa_private_key {
     copp_bytes n, e, d, p, q, dp, dq, qinv;
 } copp_rsa_private_key;
 
+/* >>keys (key loading and validation, shared by the optional backends) ------ */
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
+/* Each backend init (copp_libtom_init*, copp_openssl_init*) validates the
+ * whole key before it accepts it, and records why it refused one in the
+ * backend object's key_reason (COPP_KEY_OK after a success):
+ * name, value, the HRESULT the init returns, text.  Values are append-only.
+ * Nothing reaches libtomcrypt or OpenSSL that would make them abort:
+ * NULL and empty inputs are refused first. */
+#define COPP__KEY_REASONS(X) \
+    X(OK,                0, COPP_S_OK,          "key loaded and validated") \
+    X(NULL_POINTER,      1, COPP_E_POINTER,     "a required pointer is NULL") \
+    X(BAD_FLAGS,         2, COPP_E_INVALIDARG,  "unknown flag bits") \
+    X(EMPTY,             3, COPP_E_INVALIDARG,  "the key encoding is empty (0 bytes)") \
+    X(TOO_LONG,          4, COPP_E_INVALIDARG,  "the key encoding is longer than COPP_KEY_MAX_BYTES (libtom: or its PEM body decodes to more than 4096 bytes)") \
+    X(NOT_PEM,           5, COPP_E_INVALIDARG,  "no PEM block: no '-----BEGIN <label>-----' line with its matching '-----END <label>-----' line") \
+    X(BAD_BASE64,        6, COPP_E_INVALIDARG,  "the PEM body is not base64 (a character outside the alphabet, or a line that is not whole 4-character groups)") \
+    X(ENCRYPTED,         7, COPP_E_INVALIDARG,  "the key is encrypted (PKCS #8 EncryptedPrivateKeyInfo, or PEM Proc-Type 4,ENCRYPTED): decrypt it first, e.g. openssl pkey -in KEY -out PLAIN") \
+    X(NOT_PRIVATE_KEY,   8, COPP_E_INVALIDARG,  "not an RSA private key in PKCS #1 or PKCS #8 DER (truncated, garbage, a public key, another algorithm, or a PEM label other than RSA PRIVATE KEY / PRIVATE KEY)") \
+    X(MISSING_COMPONENT, 9, COPP_E_INVALIDARG,  "a key component is missing, empty or longer than 512 bytes (n, e, p, q, dp, dq, qinv; and d for OpenSSL)") \
+    X(NOT_2048_BITS,    10, COPP_E_INVALIDARG,  "the modulus is not 2048 bits (COPP keys are RSA-2048, spec 10.1)") \
+    X(BAD_EXPONENT,     11, COPP_E_INVALIDARG,  "the public exponent e is even, below 3, or longer than 4 bytes (spec 10.2)") \
+    X(INCONSISTENT,     12, COPP_E_INVALIDARG,  "the components are not one RSA key: n != p q, or d, dp, dq or qinv do not match p, q and e, or a test private operation did not undo the public one") \
+    X(OUT_OF_MEMORY,    13, COPP_E_OUTOFMEMORY, "the crypto library could not allocate") \
+    X(LIBRARY_FAILED,   14, COPP_E_FAIL,        "the crypto library failed (cipher registration or fetch, decoder setup)")
+
+enum {
+#define COPP__X(name, value, hr, text) COPP_KEY_##name = value,
+    COPP__KEY_REASONS(COPP__X)
+#undef COPP__X
+    COPP_KEY_COUNT_
+};
+
+/* Longest key encoding (DER or PEM) the *_init_der / *_init_pem functions
+ * read; an RSA-2048 private key is about 1.2 KB as DER and 1.7 KB as PEM. */
+#define COPP_KEY_MAX_BYTES 8192u
+
+/* Constant text of a COPP_KEY_* reason ("" under COPP_NO_STRINGS). */
+COPP_API const char *copp_key_reason_str(uint32_t reason);
+#endif
+
 /* >>libtom (optional default crypto backend) -------------------------------- */
 #ifdef COPP_WITH_LIBTOM
 #include <tommath.h>
@@ -890,22 +932,69 @@ typedef struct copp_libtom {
     int (*randombytes)(void *user, uint8_t *buf, size_t len); /* blinding + rGH */
     void *rng_user;
     uint32_t flags;
+    uint32_t key_reason; /* COPP_KEY_*: why the last init refused the key; COPP_KEY_OK after success */
+    int keyed;          /* 1: holds a private key; 0: MAC only (copp_libtom_init_mac) */
     int aes;            /* libtomcrypt cipher index of AES */
     omac_state work;    /* per-message CMAC scratch, copied from the session's keyed state */
     uint8_t msg[4096];  /* a message and its zero tail, contiguous: omac_process keeps its
-                           last block buffered, so one call is much faster than several */
+                           last block buffered, so one call is much faster than several;
+                           also the scratch of key decoding at init */
 } copp_libtom;
 
-/* copp_libtom_init -- load a 2048-bit key.
+/* copp_libtom_init -- load and validate a 2048-bit key given as components.
+ *   k       caller storage; overwritten.
+ *   key     n, e, p, q, dp, dq, qinv big-endian (leading zero bytes allowed,
+ *           at most 512 bytes each); d is optional here (checked when given).
  *   rng     the RNG hook (NULL: copp_libtom_randombytes, the OS generator).
  *   flags   COPP_LIBTOM_RSA_* or 0.
+ * Validation: n is 2048 bits; e is odd, >= 3 and at most 4 bytes; n = p q;
+ * e dp = 1 mod (p - 1); e dq = 1 mod (q - 1); q qinv = 1 mod p; with d,
+ * e d = 1 mod lcm(p - 1, q - 1); and a test private operation (CRT, as
+ * sequence start uses it) on a fixed value undoes the public one.  p and q
+ * are not tested for primality (the OpenSSL backend's check does).
  * Registers libtomcrypt's AES descriptor (idempotent).
- * Returns COPP_S_OK; COPP_E_POINTER; COPP_E_INVALIDARG (modulus not 2048 bits,
- * a component missing, or key components inconsistent); COPP_E_OUTOFMEMORY. */
+ * Returns COPP_S_OK, or the HRESULT of k->key_reason (COPP_KEY_*, see
+ * >>keys): COPP_E_POINTER (NULL k or key; k->key_reason is then set only
+ * when k is not NULL); COPP_E_INVALIDARG (BAD_FLAGS, MISSING_COMPONENT,
+ * NOT_2048_BITS, BAD_EXPONENT, INCONSISTENT); COPP_E_OUTOFMEMORY; COPP_E_FAIL
+ * (LIBRARY_FAILED).  On failure k holds no key (nothing to free). */
 COPP_API int32_t copp_libtom_init(copp_libtom *k, const copp_rsa_private_key *key,
                                   int (*rng)(void *user, uint8_t *buf, size_t len),
                                   void *rng_user, uint32_t flags);
-/* Release the key (digits are zeroed before libtommath frees them). */
+/* copp_libtom_init_der -- the same from a DER encoding, decoded by
+ * libtomcrypt: PKCS #1 RSAPrivateKey (rsa_import) or unencrypted PKCS #8
+ * PrivateKeyInfo (rsa_import_pkcs8), 1 .. COPP_KEY_MAX_BYTES bytes (bytes
+ * after the key are ignored, as libtomcrypt does).  libtomcrypt's RSA
+ * import needs its math descriptor: when none is set (ltc_mp.name == NULL),
+ * this sets ltc_mp = ltm_desc, the one global libtomcrypt keeps (do the
+ * first init before other threads use libtomcrypt).  Extra results (k->key_reason): EMPTY, TOO_LONG, ENCRYPTED,
+ * NOT_PRIVATE_KEY, all COPP_E_INVALIDARG; COPP_E_POINTER for NULL der. */
+COPP_API int32_t copp_libtom_init_der(copp_libtom *k, const uint8_t *der, size_t len,
+                                      int (*rng)(void *user, uint8_t *buf, size_t len),
+                                      void *rng_user, uint32_t flags);
+/* copp_libtom_init_pem -- the same from PEM text (RFC 7468): the first PEM
+ * block, which must be '-----BEGIN RSA PRIVATE KEY-----' (PKCS #1) or
+ * '-----BEGIN PRIVATE KEY-----' (PKCS #8), its body decoded line by line with libtomcrypt's strict
+ * base64 into k's scratch, then as copp_libtom_init_der.  Text before the
+ * block is ignored.  Extra results: NOT_PEM, BAD_BASE64, ENCRYPTED
+ * ('ENCRYPTED PRIVATE KEY' or a Proc-Type header), NOT_PRIVATE_KEY (another
+ * label, e.g. PUBLIC KEY). */
+COPP_API int32_t copp_libtom_init_pem(copp_libtom *k, const char *pem, size_t len,
+                                      int (*rng)(void *user, uint8_t *buf, size_t len),
+                                      void *rng_user, uint32_t flags);
+/* copp_libtom_init_mac -- MAC only, no key: for the application side, which
+ * keys its AES-128-CMAC with kDI through copp_libtom_crypto()->mac_init and
+ * then uses copp_app_mac_command / copp_app_verify_status (docs/protocol.md).
+ * rsa_decrypt on such an object returns COPP_E_FAIL; randombytes is the OS
+ * generator.  Returns COPP_S_OK, COPP_E_POINTER, COPP_E_FAIL (LIBRARY_FAILED). */
+COPP_API int32_t copp_libtom_init_mac(copp_libtom *k);
+/* copp_libtom_public_key -- the loaded key's public half, for the
+ * certificate (spec 10.2): n as 256 big-endian bytes, e as *e_len (1..4)
+ * big-endian bytes.  Returns COPP_S_OK, COPP_E_POINTER, COPP_E_UNEXPECTED
+ * (k holds no key). */
+COPP_API int32_t copp_libtom_public_key(const copp_libtom *k, uint8_t n[256], uint8_t e[4], size_t *e_len);
+/* Release the key (digits are zeroed before libtommath frees them).  Safe on
+ * a zeroed object and after a failed init. */
 COPP_API void copp_libtom_free(copp_libtom *k);
 /* The backend's function table. */
 COPP_API const copp_crypto *copp_libtom_crypto(void);
@@ -933,18 +1022,49 @@ typedef struct copp_openssl {
     int (*randombytes)(void *user, uint8_t *buf, size_t len);
     void *rng_user;
     uint32_t flags;      /* COPP_OPENSSL_RSA_BIG_ENDIAN */
+    uint32_t key_reason; /* COPP_KEY_*: why the last init refused the key; COPP_KEY_OK after success */
     uint8_t scratch[4096 + 16];   /* CBC output of one message, discarded */
 } copp_openssl;
 
 #define COPP_OPENSSL_RSA_BIG_ENDIAN 0x1u /* ciphertext arrives big-endian */
 
-/* copp_openssl_init -- load a 2048-bit key (all eight components).
+/* copp_openssl_init -- load and validate a 2048-bit key given as components
+ * (all eight, big-endian, at most 512 bytes each).
+ *   k    caller storage; overwritten.
  *   rng  the RNG hook (NULL: copp_openssl_randombytes, OpenSSL's RAND_bytes).
- * Returns COPP_S_OK; COPP_E_POINTER; COPP_E_INVALIDARG (not 2048 bits, a
- * component missing, OpenSSL refuses the key); COPP_E_OUTOFMEMORY. */
+ * Validation: n is 2048 bits; e is odd, >= 3 and at most 4 bytes; OpenSSL's
+ * key-pair check (EVP_PKEY_pairwise_check: p and q prime, n = p q, e d = 1
+ * mod lcm(p - 1, q - 1), dp, dq and qinv consistent); and a test private
+ * operation on a fixed value undoes the public one.
+ * Returns COPP_S_OK, or the HRESULT of k->key_reason (COPP_KEY_*, see
+ * >>keys): COPP_E_POINTER (NULL k or key); COPP_E_INVALIDARG (BAD_FLAGS,
+ * MISSING_COMPONENT, NOT_2048_BITS, BAD_EXPONENT, INCONSISTENT);
+ * COPP_E_OUTOFMEMORY; COPP_E_FAIL (LIBRARY_FAILED).  On failure k holds
+ * nothing to free. */
 COPP_API int32_t copp_openssl_init(copp_openssl *k, const copp_rsa_private_key *key,
                                    int (*rng)(void *user, uint8_t *buf, size_t len),
                                    void *rng_user, uint32_t flags);
+/* copp_openssl_init_der / _pem -- the same from an encoding, decoded by
+ * OpenSSL's decoders (OSSL_DECODER, key type RSA, key pair): PKCS #1
+ * RSAPrivateKey or unencrypted PKCS #8 PrivateKeyInfo, as DER or as PEM
+ * ('RSA PRIVATE KEY' / 'PRIVATE KEY'), 1 .. COPP_KEY_MAX_BYTES bytes (bytes
+ * after the key are ignored, as OpenSSL does).  An encrypted key is refused without asking for a
+ * passphrase (the decoder's passphrase callback declines).  Extra results
+ * (k->key_reason): EMPTY, TOO_LONG, ENCRYPTED, NOT_PRIVATE_KEY, all
+ * COPP_E_INVALIDARG; COPP_E_POINTER for NULL der / pem. */
+COPP_API int32_t copp_openssl_init_der(copp_openssl *k, const uint8_t *der, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags);
+COPP_API int32_t copp_openssl_init_pem(copp_openssl *k, const char *pem, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags);
+/* copp_openssl_init_mac -- MAC only, no key: for the application side
+ * (see copp_libtom_init_mac).  rsa_decrypt returns COPP_E_FAIL.  Returns
+ * COPP_S_OK, COPP_E_POINTER, COPP_E_FAIL (LIBRARY_FAILED: the cipher fetch failed). */
+COPP_API int32_t copp_openssl_init_mac(copp_openssl *k);
+/* copp_openssl_public_key -- as copp_libtom_public_key. */
+COPP_API int32_t copp_openssl_public_key(const copp_openssl *k, uint8_t n[256], uint8_t e[4], size_t *e_len);
+/* Release everything the init acquired.  Safe on a zeroed object. */
 COPP_API void copp_openssl_free(copp_openssl *k);
 COPP_API const copp_crypto *copp_openssl_crypto(void);
 /* RAND_bytes; user is ignored. */
@@ -1107,7 +1227,7 @@ static const uint8_t copp__guid_set_signaling[16]        = COPP_GUID_DXVA_COPPSe
 static int32_t copp__reason_hr(uint32_t reason)
 {
     switch (reason) {
-#define COPP__X(name, value, hr, text) case value: return hr;
+#define COPP__X(name, value, hr, win32, text) case value: return hr;
     COPP__REASONS(COPP__X)
 #undef COPP__X
     default: return COPP_E_FAIL;
@@ -2039,10 +2159,12 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
 static uint32_t copp__vp_status(int32_t hr, uint32_t why)
 {
     if (hr == COPP_S_OK) return COPP_NO_ERROR;
-    if (why == COPP_REASON_NO_KEY_SLOT) return COPP_ERROR_NOT_ENOUGH_MEMORY;
-    if (why == COPP_REASON_MODE_TOO_BIG) return COPP_ERROR_NOT_SUPPORTED;
-    if (why == COPP_REASON_HW_FAILED || why == COPP_REASON_CRYPTO_FAILED) return COPP_ERROR_GEN_FAILURE;
-    return COPP_ERROR_INVALID_PARAMETER;
+    switch (why) {   /* the Win32 column of COPP__REASONS */
+#define COPP__X(name, value, hr_, win32, text) case value: return (win32) ? (uint32_t)(win32) : COPP_ERROR_INVALID_PARAMETER;
+    COPP__REASONS(COPP__X)
+#undef COPP__X
+    default: return COPP_ERROR_INVALID_PARAMETER;
+    }
 }
 
 COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356])
@@ -2143,7 +2265,7 @@ COPP_API const char *copp_reason_str(uint32_t reason)
     return "";
 #else
     switch (reason) {
-#define COPP__X(name, value, hr, text) case value: return text;
+#define COPP__X(name, value, hr, win32, text) case value: return text;
     COPP__REASONS(COPP__X)
 #undef COPP__X
     default: return "unknown reason";
@@ -2198,6 +2320,59 @@ static void copp__reverse_inplace(uint8_t *b, size_t n)
     }
 }
 
+/* >>keys-impl --------------------------------------------------------------- */
+
+COPP_API const char *copp_key_reason_str(uint32_t reason)
+{
+#ifdef COPP_NO_STRINGS
+    (void)reason;
+    return "";
+#else
+    switch (reason) {
+#define COPP__X(name, value, hr, text) case value: return text;
+    COPP__KEY_REASONS(COPP__X)
+#undef COPP__X
+    default: return "unknown key reason";
+    }
+#endif
+}
+
+/* Record why a key was refused (or COPP_KEY_OK) and return its HRESULT. */
+static int32_t copp__key_result(uint32_t *key_reason, uint32_t reason)
+{
+    *key_reason = reason;
+    switch (reason) {
+#define COPP__X(name, value, hr, text) case value: return hr;
+    COPP__KEY_REASONS(COPP__X)
+#undef COPP__X
+    default: return COPP_E_FAIL;
+    }
+}
+
+/* The start of every *_init_der / *_init_pem: the backend object k zeroed,
+ * then the checks made before any library sees the bytes. */
+static uint32_t copp__key_begin(void *k, size_t k_size, const void *data, size_t len, uint32_t flags,
+                                uint32_t known_flags)
+{
+    COPP_MEMSET(k, 0, k_size);
+    if (data == NULL) return COPP_KEY_NULL_POINTER;
+    if (len == 0) return COPP_KEY_EMPTY;   /* libtomcrypt's LTC_ARGCHK aborts on 0 */
+    if (len > COPP_KEY_MAX_BYTES) return COPP_KEY_TOO_LONG;
+    return (flags & ~known_flags) ? (uint32_t)COPP_KEY_BAD_FLAGS : (uint32_t)COPP_KEY_OK;
+}
+
+/* Components: present, non-empty, at most 512 bytes (count: 7 or 8 from n). */
+static int copp__key_components_ok(const copp_rsa_private_key *key, int need_d)
+{
+    const copp_bytes *b[8];
+    int i;
+    b[0] = &key->n; b[1] = &key->e; b[2] = &key->p; b[3] = &key->q;
+    b[4] = &key->dp; b[5] = &key->dq; b[6] = &key->qinv; b[7] = &key->d;
+    for (i = 0; i < (need_d ? 8 : 7); i++)
+        if (b[i]->p == NULL || b[i]->len == 0 || b[i]->len > 512) return 0;
+    return 1;
+}
+
 #endif
 
 /* >>libtom-impl ------------------------------------------------------------ */
@@ -2225,44 +2400,288 @@ COPP_API int copp_libtom_randombytes(void *user, uint8_t *buf, size_t len)
     return rng_get_bytes(buf, (unsigned long)len, NULL) == (unsigned long)len ? 0 : -1;
 }
 
+#define COPP__LIBTOM_FLAGS (COPP_LIBTOM_RSA_BIG_ENDIAN | COPP_LIBTOM_RSA_PKCS1V15)
+
+/* The CRT private operation m = c^d mod n (c < n) from p, q, dp, dq, qinv:
+ * m1 = c^dp mod p, m2 = c^dq mod q, h = qinv (m1 - m2) mod p, m = m2 + h q.
+ * m may be c; t1 and t2 are scratch.  Returns MP_OKAY or libtommath's error. */
+static mp_err copp__libtom_crt(const copp_libtom *k, const mp_int *c, mp_int *m, mp_int *t1, mp_int *t2)
+{
+    mp_err err;
+    if ((err = mp_exptmod(c, &k->dp, &k->p, t1)) != MP_OKAY || (err = mp_exptmod(c, &k->dq, &k->q, t2)) != MP_OKAY ||
+        (err = mp_sub(t1, t2, t1)) != MP_OKAY || (err = mp_mulmod(t1, &k->qinv, &k->p, t1)) != MP_OKAY ||
+        (err = mp_mul(t1, &k->q, t1)) != MP_OKAY)
+        return err;
+    return mp_add(t1, t2, m);
+}
+
+/* Is the loaded key one RSA key?  (The checks of copp_libtom_init.)  d may
+ * be NULL.  Returns COPP_KEY_OK, _INCONSISTENT or _OUT_OF_MEMORY. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static uint32_t copp__libtom_check(const copp_libtom *k, const copp_bytes *d)
+{
+    mp_int p1, q1, t, m;
+    mp_err err;
+    int ok = 0;
+    if (mp_init_multi(&p1, &q1, &t, &m, NULL) != MP_OKAY) return COPP_KEY_OUT_OF_MEMORY;
+    /* n = p q, both factors > 1 */
+    if ((err = mp_mul(&k->p, &k->q, &t)) != MP_OKAY) goto done;
+    if (mp_cmp(&t, &k->n) != MP_EQ || mp_cmp_d(&k->p, 1) != MP_GT || mp_cmp_d(&k->q, 1) != MP_GT) goto done;
+    /* e dp = 1 mod (p - 1); e dq = 1 mod (q - 1); q qinv = 1 mod p */
+    if ((err = mp_sub_d(&k->p, 1, &p1)) != MP_OKAY || (err = mp_mulmod(&k->e, &k->dp, &p1, &t)) != MP_OKAY) goto done;
+    if (mp_cmp_d(&t, 1) != MP_EQ) goto done;
+    if ((err = mp_sub_d(&k->q, 1, &q1)) != MP_OKAY || (err = mp_mulmod(&k->e, &k->dq, &q1, &t)) != MP_OKAY) goto done;
+    if (mp_cmp_d(&t, 1) != MP_EQ) goto done;
+    if ((err = mp_mulmod(&k->q, &k->qinv, &k->p, &t)) != MP_OKAY) goto done;
+    if (mp_cmp_d(&t, 1) != MP_EQ) goto done;
+    /* e d = 1 mod lcm(p - 1, q - 1) */
+    if (d != NULL) {
+        if ((err = mp_lcm(&p1, &q1, &m)) != MP_OKAY || (err = mp_from_ubin(&t, d->p, d->len)) != MP_OKAY ||
+            (err = mp_mulmod(&k->e, &t, &m, &t)) != MP_OKAY)
+            goto done;
+        if (mp_cmp_d(&t, 1) != MP_EQ) goto done;
+    }
+    /* a test private operation (the CRT of sequence start) undoes the public
+     * one on a fixed value with no structure of its own: m = floor(n / 3) */
+    if ((err = mp_div_d(&k->n, 3, &m, NULL)) != MP_OKAY || (err = mp_exptmod(&m, &k->e, &k->n, &t)) != MP_OKAY ||
+        (err = copp__libtom_crt(k, &t, &t, &p1, &q1)) != MP_OKAY)
+        goto done;
+    ok = mp_cmp(&t, &m) == MP_EQ;
+done:
+    copp__mp_wipe_clear(&p1); copp__mp_wipe_clear(&q1); copp__mp_wipe_clear(&t); copp__mp_wipe_clear(&m);
+    if (!ok && err == MP_MEM) return COPP_KEY_OUT_OF_MEMORY;
+    return ok ? COPP_KEY_OK : COPP_KEY_INCONSISTENT;
+}
+
+/* Components into k (zeroed) and the checks; d is optional. */
+static uint32_t copp__libtom_load(copp_libtom *k, const copp_rsa_private_key *key)
+{
+    mp_int *dst[7];
+    const copp_bytes *src[7];
+    int i;
+    if (!copp__key_components_ok(key, 0) || (key->d.p != NULL && key->d.len > 512)) return COPP_KEY_MISSING_COMPONENT;
+    src[0] = &key->n; src[1] = &key->e; src[2] = &key->p; src[3] = &key->q;
+    src[4] = &key->dp; src[5] = &key->dq; src[6] = &key->qinv;
+    dst[0] = &k->n; dst[1] = &k->e; dst[2] = &k->p; dst[3] = &k->q;
+    dst[4] = &k->dp; dst[5] = &k->dq; dst[6] = &k->qinv;
+    if (mp_init_multi(&k->n, &k->e, &k->p, &k->q, &k->dp, &k->dq, &k->qinv, NULL) != MP_OKAY)
+        return COPP_KEY_OUT_OF_MEMORY;
+    for (i = 0; i < 7; i++)
+        if (mp_from_ubin(dst[i], src[i]->p, src[i]->len) != MP_OKAY) return COPP_KEY_OUT_OF_MEMORY;
+    if (mp_count_bits(&k->n) != 2048) return COPP_KEY_NOT_2048_BITS;
+    if (!mp_isodd(&k->e) || mp_count_bits(&k->e) > 32 || mp_cmp_d(&k->e, 3) == MP_LT) return COPP_KEY_BAD_EXPONENT;
+    return copp__libtom_check(k, (key->d.p != NULL && key->d.len != 0) ? &key->d : NULL);
+}
+
+/* The end of every keyed init: the AES descriptor, or undo everything. */
+static int32_t copp__libtom_finish(copp_libtom *k, uint32_t why, int (*rng)(void *user, uint8_t *buf, size_t len),
+                                   void *rng_user, uint32_t flags)
+{
+    if (why == COPP_KEY_OK) {
+        k->aes = register_cipher(&aes_desc);   /* idempotent: returns the existing slot */
+        if (k->aes < 0) why = COPP_KEY_LIBRARY_FAILED;
+    }
+    if (why != COPP_KEY_OK) {
+        copp_libtom_free(k);
+        COPP_MEMSET(k, 0, sizeof *k);
+    } else {
+        k->randombytes = rng ? rng : copp_libtom_randombytes;
+        k->rng_user = rng_user;
+        k->flags = flags;
+        k->keyed = 1;
+    }
+    return copp__key_result(&k->key_reason, why);
+}
+
 COPP_API int32_t copp_libtom_init(copp_libtom *k, const copp_rsa_private_key *key,
                                   int (*rng)(void *user, uint8_t *buf, size_t len),
                                   void *rng_user, uint32_t flags)
 {
-    mp_int *dst[7];
-    const copp_bytes *src[7];
-    mp_int chk;
-    int i, ok;
-    if (k == NULL || key == NULL) return COPP_E_POINTER;
-    src[0] = &key->n; src[1] = &key->e; src[2] = &key->p; src[3] = &key->q;
-    src[4] = &key->dp; src[5] = &key->dq; src[6] = &key->qinv;
-    for (i = 0; i < 7; i++)
-        if (src[i]->p == NULL || src[i]->len == 0) return COPP_E_INVALIDARG;
-    if (flags & ~(COPP_LIBTOM_RSA_BIG_ENDIAN | COPP_LIBTOM_RSA_PKCS1V15)) return COPP_E_INVALIDARG;
+    if (k == NULL) return COPP_E_POINTER;
     COPP_MEMSET(k, 0, sizeof *k);
-    dst[0] = &k->n; dst[1] = &k->e; dst[2] = &k->p; dst[3] = &k->q;
-    dst[4] = &k->dp; dst[5] = &k->dq; dst[6] = &k->qinv;
-    if (mp_init_multi(&k->n, &k->e, &k->p, &k->q, &k->dp, &k->dq, &k->qinv, &chk, NULL) != MP_OKAY)
-        return COPP_E_OUTOFMEMORY;
-    ok = 1;
-    for (i = 0; i < 7 && ok; i++)
-        ok = mp_from_ubin(dst[i], src[i]->p, src[i]->len) == MP_OKAY;
-    /* The key must be 2048 bits and consistent: n = p q. */
-    ok = ok && mp_count_bits(&k->n) == 2048 && mp_mul(&k->p, &k->q, &chk) == MP_OKAY &&
-         mp_cmp(&chk, &k->n) == MP_EQ;
-    copp__mp_wipe_clear(&chk);
-    if (!ok) {
-        copp_libtom_free(k);
-        return COPP_E_INVALIDARG;
+    if (key == NULL) return copp__key_result(&k->key_reason, COPP_KEY_NULL_POINTER);
+    if (flags & ~COPP__LIBTOM_FLAGS) return copp__key_result(&k->key_reason, COPP_KEY_BAD_FLAGS);
+    return copp__libtom_finish(k, copp__libtom_load(k, key), rng, rng_user, flags);
+}
+
+/* libtomcrypt's math descriptor for libtommath (declared by tomcrypt.h only
+ * under LTM_DESC; this declaration matches it). */
+extern const ltc_math_descriptor ltm_desc;
+
+/* An EncryptedPrivateKeyInfo (PKCS #8): SEQUENCE { AlgorithmIdentifier
+ * SEQUENCE { OID, ... }, OCTET STRING }, as libtomcrypt's flexi decoder sees
+ * it.  Asked only of input that neither import accepted, so the decoded
+ * tree holds no plaintext key. */
+static int copp__libtom_is_encrypted(const uint8_t *der, size_t len)
+{
+    ltc_asn1_list *l = NULL;
+    unsigned long used = (unsigned long)len;
+    int enc = 0;
+    if (der_decode_sequence_flexi(der, &used, &l) != CRYPT_OK || l == NULL) return 0;
+    if (l->type == LTC_ASN1_SEQUENCE && l->child != NULL) {
+        const ltc_asn1_list *alg = l->child, *data = alg->next;
+        enc = alg->type == LTC_ASN1_SEQUENCE && alg->child != NULL && alg->child->type == LTC_ASN1_OBJECT_IDENTIFIER &&
+              data != NULL && data->type == LTC_ASN1_OCTET_STRING && data->next == NULL;
     }
-    k->randombytes = rng ? rng : copp_libtom_randombytes;
-    k->rng_user = rng_user;
-    k->flags = flags;
-    k->aes = register_cipher(&aes_desc);   /* idempotent: returns the existing slot */
-    if (k->aes < 0) {
-        copp_libtom_free(k);
-        return COPP_E_FAIL;
+    der_free_sequence_flexi(l);
+    return enc;
+}
+
+/* An imported rsa_key's components as big-endian bytes in k->work (unused
+ * at init; through the math descriptor, whichever it is), then
+ * copp__libtom_load. */
+static uint32_t copp__libtom_from_ltc(copp_libtom *k, const rsa_key *rk)
+{
+    void *const parts[8] = { rk->N, rk->e, rk->d, rk->p, rk->q, rk->dP, rk->dQ, rk->qP };
+    uint8_t *scratch = (uint8_t *)(void *)&k->work;
+    copp_rsa_private_key key;
+    copp_bytes *dst[8];
+    size_t off = 0;
+    int i;
+    dst[0] = &key.n; dst[1] = &key.e; dst[2] = &key.d; dst[3] = &key.p;
+    dst[4] = &key.q; dst[5] = &key.dp; dst[6] = &key.dq; dst[7] = &key.qinv;
+    for (i = 0; i < 8; i++) {
+        unsigned long n = ltc_mp.unsigned_size(parts[i]);
+        if (n == 0 || n > 512 || off + n > sizeof k->work) return COPP_KEY_MISSING_COMPONENT;
+        if (ltc_mp.unsigned_write(parts[i], scratch + off) != CRYPT_OK) return COPP_KEY_LIBRARY_FAILED;
+        dst[i]->p = scratch + off;
+        dst[i]->len = (size_t)n;
+        off += (size_t)n;
     }
+    return copp__libtom_load(k, &key);
+}
+
+/* DER (PKCS #1, then PKCS #8) through libtomcrypt into k (zeroed). */
+static uint32_t copp__libtom_load_der(copp_libtom *k, const uint8_t *der, size_t len)
+{
+    rsa_key rk;
+    uint32_t why;
+    int err;
+    if (ltc_mp.name == NULL) ltc_mp = ltm_desc;   /* rsa_import needs a math descriptor */
+    err = rsa_import(der, (unsigned long)len, &rk);   /* RSAPrivateKey, or a public key */
+    if (err != CRYPT_OK && err != CRYPT_MEM) err = rsa_import_pkcs8(der, (unsigned long)len, NULL, 0, &rk);
+    if (err == CRYPT_MEM) return COPP_KEY_OUT_OF_MEMORY;
+    if (err != CRYPT_OK) return copp__libtom_is_encrypted(der, len) ? COPP_KEY_ENCRYPTED : COPP_KEY_NOT_PRIVATE_KEY;
+    why = rk.type == PK_PRIVATE ? copp__libtom_from_ltc(k, &rk) : (uint32_t)COPP_KEY_NOT_PRIVATE_KEY;
+    rsa_free(&rk);   /* libtommath zeroes digits as it frees them */
+    copp__wipe(&k->work, sizeof k->work);
+    return why;
+}
+
+COPP_API int32_t copp_libtom_init_der(copp_libtom *k, const uint8_t *der, size_t len,
+                                      int (*rng)(void *user, uint8_t *buf, size_t len),
+                                      void *rng_user, uint32_t flags)
+{
+    uint32_t why;
+    if (k == NULL) return COPP_E_POINTER;
+    why = copp__key_begin(k, sizeof *k, der, len, flags, COPP__LIBTOM_FLAGS);
+    if (why != COPP_KEY_OK) return copp__key_result(&k->key_reason, why);
+    return copp__libtom_finish(k, copp__libtom_load_der(k, der, len), rng, rng_user, flags);
+}
+
+/* Does text[0..len) start with the NUL-free string s? */
+static int copp__starts(const char *text, size_t len, const char *s)
+{
+    size_t i;
+    for (i = 0; s[i] != 0; i++)
+        if (i >= len || text[i] != s[i]) return 0;
+    return 1;
+}
+
+/* The first PEM block of pem (RFC 7468): its label must be RSA PRIVATE KEY
+ * or PRIVATE KEY; the body's lines are decoded with libtomcrypt's strict
+ * base64 into k->msg.  *der_len receives the DER length. */
+static uint32_t copp__libtom_pem_body(copp_libtom *k, const char *pem, size_t len, size_t *der_len)
+{
+    static const char begin[] = "-----BEGIN ", dashes[] = "-----";
+    size_t pos = 0, label = 0, label_len = 0, out = 0;
+    int found = 0;
+    /* the BEGIN line, at the start of a line */
+    for (pos = 0; pos < len; pos++) {
+        if ((pos == 0 || pem[pos - 1] == '\n') && copp__starts(pem + pos, len - pos, begin)) {
+            found = 1;
+            break;
+        }
+    }
+    if (!found) return COPP_KEY_NOT_PEM;
+    label = pos + sizeof begin - 1;
+    while (label + label_len < len && pem[label + label_len] != '-' && pem[label + label_len] != '\n') label_len++;
+    if (!copp__starts(pem + label + label_len, len - label - label_len, dashes)) return COPP_KEY_NOT_PEM;
+    pos = label + label_len + sizeof dashes - 1;
+    while (pos < len && pem[pos] != '\n') pos++;
+    if (label_len == 21 && copp__starts(pem + label, label_len, "ENCRYPTED PRIVATE KEY")) return COPP_KEY_ENCRYPTED;
+    if (!(label_len == 15 && copp__starts(pem + label, label_len, "RSA PRIVATE KEY")) &&
+        !(label_len == 11 && copp__starts(pem + label, label_len, "PRIVATE KEY")))
+        return COPP_KEY_NOT_PRIVATE_KEY;
+    /* body lines up to "-----END <label>-----" */
+    while (pos < len) {
+        size_t start = ++pos, end, trim;
+        while (pos < len && pem[pos] != '\n') pos++;
+        end = pos;
+        trim = end;
+        while (trim > start && (pem[trim - 1] == '\r' || pem[trim - 1] == ' ' || pem[trim - 1] == '\t')) trim--;
+        if (copp__starts(pem + start, trim - start, "-----END ")) {
+            size_t l = start + 9, j;
+            if (trim - l != label_len + 5 || !copp__starts(pem + l + label_len, 5, dashes)) return COPP_KEY_NOT_PEM;
+            for (j = 0; j < label_len; j++)
+                if (pem[l + j] != pem[label + j]) return COPP_KEY_NOT_PEM;
+            if (out == 0) return COPP_KEY_BAD_BASE64;
+            *der_len = out;
+            return COPP_KEY_OK;
+        }
+        if (trim == start) continue;
+        if (copp__starts(pem + start, trim - start, "Proc-Type:")) return COPP_KEY_ENCRYPTED;   /* RFC 1421 headers */
+        {
+            unsigned long n = (unsigned long)(sizeof k->msg - out);
+            int err;
+            if ((trim - start) % 4 != 0) return COPP_KEY_BAD_BASE64;
+            err = base64_strict_decode((const unsigned char *)pem + start, (unsigned long)(trim - start), k->msg + out, &n);
+            if (err == CRYPT_BUFFER_OVERFLOW) return COPP_KEY_TOO_LONG;
+            if (err != CRYPT_OK) return COPP_KEY_BAD_BASE64;
+            out += (size_t)n;
+        }
+    }
+    return COPP_KEY_NOT_PEM;
+}
+
+COPP_API int32_t copp_libtom_init_pem(copp_libtom *k, const char *pem, size_t len,
+                                      int (*rng)(void *user, uint8_t *buf, size_t len),
+                                      void *rng_user, uint32_t flags)
+{
+    size_t der_len = 0;
+    uint32_t why;
+    if (k == NULL) return COPP_E_POINTER;
+    why = copp__key_begin(k, sizeof *k, pem, len, flags, COPP__LIBTOM_FLAGS);
+    if (why == COPP_KEY_OK) why = copp__libtom_pem_body(k, pem, len, &der_len);
+    if (why == COPP_KEY_OK) why = copp__libtom_load_der(k, k->msg, der_len);   /* the DER is in k->msg */
+    copp__wipe(k->msg, sizeof k->msg);
+    if (why != COPP_KEY_OK) {
+        copp_libtom_free(k);
+        COPP_MEMSET(k, 0, sizeof *k);
+        return copp__key_result(&k->key_reason, why);
+    }
+    return copp__libtom_finish(k, why, rng, rng_user, flags);
+}
+
+COPP_API int32_t copp_libtom_init_mac(copp_libtom *k)
+{
+    if (k == NULL) return COPP_E_POINTER;
+    COPP_MEMSET(k, 0, sizeof *k);
+    k->randombytes = copp_libtom_randombytes;
+    k->aes = register_cipher(&aes_desc);
+    return copp__key_result(&k->key_reason, k->aes < 0 ? COPP_KEY_LIBRARY_FAILED : COPP_KEY_OK);
+}
+
+COPP_API int32_t copp_libtom_public_key(const copp_libtom *k, uint8_t n[256], uint8_t e[4], size_t *e_len)
+{
+    size_t w = 0;
+    if (k == NULL || n == NULL || e == NULL || e_len == NULL) return COPP_E_POINTER;
+    if (!k->keyed) return COPP_E_UNEXPECTED;
+    if (copp__mp_to_be(&k->n, n, 256) != 0) return COPP_E_FAIL;
+    if (mp_to_ubin(&k->e, e, 4, &w) != MP_OKAY) return COPP_E_FAIL;
+    *e_len = w;
     return COPP_S_OK;
 }
 
@@ -2274,6 +2693,7 @@ COPP_API void copp_libtom_free(copp_libtom *k)
     copp__mp_wipe_clear(&k->qinv);
     copp__wipe(&k->work, sizeof k->work);
     copp__wipe(k->msg, sizeof k->msg);
+    k->keyed = 0;
 }
 
 /* RSADP with CRT and blinding, in place on 256 big-endian bytes: m = c^d mod n,
@@ -2307,12 +2727,7 @@ static int32_t copp__libtom_rsadp(copp_libtom *k, uint8_t buf[256])
         if (mp_cmp_d(&r, 1) == MP_GT && mp_invmod(&r, &k->n, &rinv) == MP_OKAY) break;
     }
     if (mp_exptmod(&r, &k->e, &k->n, &h) != MP_OKAY || mp_mulmod(&c, &h, &k->n, &m) != MP_OKAY) goto done;
-    /* CRT: m1 = m^dp mod p, m2 = m^dq mod q, h = qinv (m1 - m2) mod p, m = m2 + h q. */
-    if (mp_exptmod(&m, &k->dp, &k->p, &m1) != MP_OKAY || mp_exptmod(&m, &k->dq, &k->q, &m2) != MP_OKAY ||
-        mp_sub(&m1, &m2, &h) != MP_OKAY || mp_mulmod(&h, &k->qinv, &k->p, &h) != MP_OKAY ||
-        mp_mul(&h, &k->q, &h) != MP_OKAY || mp_add(&h, &m2, &m) != MP_OKAY ||
-        mp_mulmod(&m, &rinv, &k->n, &m) != MP_OKAY)
-        goto done;
+    if (copp__libtom_crt(k, &m, &m, &m1, &m2) != MP_OKAY || mp_mulmod(&m, &rinv, &k->n, &m) != MP_OKAY) goto done;
     if (mp_exptmod(&m, &k->e, &k->n, &h) != MP_OKAY || mp_cmp(&h, &c) != MP_EQ) goto done;
     if (copp__mp_to_be(&m, buf, 256) != 0) goto done;
     hr = COPP_S_OK;
@@ -2330,6 +2745,7 @@ static int32_t copp__libtom_rsa(void *user, const uint8_t sig[256], uint8_t out[
 {
     copp_libtom *k = (copp_libtom *)user;
     int32_t hr;
+    if (!k->keyed) return COPP_E_FAIL;   /* copp_libtom_init_mac: no key */
     if (k->flags & COPP_LIBTOM_RSA_BIG_ENDIAN) COPP_MEMCPY(out, sig, 256);
     else copp__reverse(out, sig, 256);   /* CryptoAPI: little-endian integer */
     hr = copp__libtom_rsadp(k, out);
@@ -2407,6 +2823,8 @@ COPP_API const copp_crypto *copp_libtom_crypto(void)
 /* >>openssl-impl ----------------------------------------------------------- */
 #ifdef COPP_WITH_OPENSSL
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/decoder.h>
 #include <openssl/param_build.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
@@ -2433,9 +2851,83 @@ COPP_API void copp_openssl_free(copp_openssl *k)
     copp__wipe(k->scratch, sizeof k->scratch);
 }
 
-COPP_API int32_t copp_openssl_init(copp_openssl *k, const copp_rsa_private_key *key,
-                                   int (*rng)(void *user, uint8_t *buf, size_t len),
-                                   void *rng_user, uint32_t flags)
+/* Validate k->pkey (the checks of copp_openssl_init) and make k ready:
+ * the raw-decryption context, n, the cipher.  Returns COPP_KEY_*. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static uint32_t copp__openssl_adopt(copp_openssl *k)
+{
+    static const char *const parts[6] = {
+        OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_FACTOR1, OSSL_PKEY_PARAM_RSA_FACTOR2,
+        OSSL_PKEY_PARAM_RSA_EXPONENT1, OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1
+    };
+    uint8_t *m = k->scratch, *c = k->scratch + 256, *back = k->scratch + 512;
+    size_t clen = 256, blen = 256;
+    BIGNUM *b = NULL;
+    EVP_PKEY_CTX *pub = NULL;
+    uint32_t why = COPP_KEY_OK;
+    int i;
+    if (!EVP_PKEY_is_a(k->pkey, "RSA")) return COPP_KEY_NOT_PRIVATE_KEY;
+    if (EVP_PKEY_get_bits(k->pkey) != 2048) return COPP_KEY_NOT_2048_BITS;
+    for (i = 0; i < 6; i++) {
+        if (EVP_PKEY_get_bn_param(k->pkey, parts[i], &b) != 1) return COPP_KEY_MISSING_COMPONENT;
+        if (BN_is_zero(b)) why = COPP_KEY_MISSING_COMPONENT;
+        BN_clear_free(b);
+        b = NULL;
+        if (why != COPP_KEY_OK) return why;
+    }
+    if (EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_E, &b) != 1) return COPP_KEY_MISSING_COMPONENT;
+    if (!BN_is_odd(b) || BN_num_bits(b) < 2 || BN_num_bits(b) > 32) why = COPP_KEY_BAD_EXPONENT;
+    BN_free(b);
+    if (why != COPP_KEY_OK) return why;
+    if (EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_N, &k->n) != 1) return COPP_KEY_OUT_OF_MEMORY;
+    k->dec = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+    pub = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+    b = BN_dup(k->n);
+    if (k->dec == NULL || pub == NULL || b == NULL) { why = COPP_KEY_OUT_OF_MEMORY; goto done; }
+    if (EVP_PKEY_decrypt_init(k->dec) != 1 || EVP_PKEY_CTX_set_rsa_padding(k->dec, RSA_NO_PADDING) != 1 ||
+        EVP_PKEY_encrypt_init(pub) != 1 || EVP_PKEY_CTX_set_rsa_padding(pub, RSA_NO_PADDING) != 1) {
+        why = COPP_KEY_LIBRARY_FAILED;
+        goto done;
+    }
+    /* OpenSSL's key-pair check: primes, n = p q, d, dp, dq, qinv */
+    if (EVP_PKEY_pairwise_check(pub) != 1) { why = COPP_KEY_INCONSISTENT; goto done; }
+    /* a test private operation (the one sequence start uses) undoes the
+     * public one on a fixed value: m = floor(n / 3) */
+    if (BN_div_word(b, 3) == (BN_ULONG)-1 || BN_bn2binpad(b, m, 256) != 256) { why = COPP_KEY_LIBRARY_FAILED; goto done; }
+    if (EVP_PKEY_encrypt(pub, c, &clen, m, 256) != 1 || clen != 256 ||
+        EVP_PKEY_decrypt(k->dec, back, &blen, c, 256) != 1 || blen != 256 || CRYPTO_memcmp(back, m, 256) != 0) {
+        why = COPP_KEY_INCONSISTENT;
+        goto done;
+    }
+    k->aes_cbc = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
+    if (k->aes_cbc == NULL) why = COPP_KEY_LIBRARY_FAILED;
+done:
+    BN_free(b);
+    EVP_PKEY_CTX_free(pub);
+    copp__wipe(k->scratch, 768);
+    return why;
+}
+
+/* The end of every keyed init: keep the key, or undo everything. */
+static int32_t copp__openssl_finish(copp_openssl *k, uint32_t why, int (*rng)(void *user, uint8_t *buf, size_t len),
+                                    void *rng_user, uint32_t flags)
+{
+    if (why == COPP_KEY_OK) why = copp__openssl_adopt(k);
+    if (why != COPP_KEY_OK) {
+        copp_openssl_free(k);
+        COPP_MEMSET(k, 0, sizeof *k);
+    } else {
+        k->randombytes = rng ? rng : copp_openssl_randombytes;
+        k->rng_user = rng_user;
+        k->flags = flags;
+    }
+    return copp__key_result(&k->key_reason, why);
+}
+
+/* Components into k->pkey (OSSL_PARAM_BLD, EVP_PKEY_fromdata).  Returns COPP_KEY_*. */
+static uint32_t copp__openssl_fromdata(copp_openssl *k, const copp_rsa_private_key *key)
 {
     static const char *const names[8] = {
         OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E, OSSL_PKEY_PARAM_RSA_D,
@@ -2447,43 +2939,114 @@ COPP_API int32_t copp_openssl_init(copp_openssl *k, const copp_rsa_private_key *
     OSSL_PARAM_BLD *bld = NULL;
     OSSL_PARAM *params = NULL;
     EVP_PKEY_CTX *pc = NULL;
-    int32_t hr = COPP_E_INVALIDARG;
+    uint32_t why = COPP_KEY_OUT_OF_MEMORY;
     int i;
-    if (k == NULL || key == NULL) return COPP_E_POINTER;
-    if (flags & ~COPP_OPENSSL_RSA_BIG_ENDIAN) return COPP_E_INVALIDARG;
+    if (!copp__key_components_ok(key, 1)) return COPP_KEY_MISSING_COMPONENT;
     src[0] = &key->n; src[1] = &key->e; src[2] = &key->d; src[3] = &key->p;
     src[4] = &key->q; src[5] = &key->dp; src[6] = &key->dq; src[7] = &key->qinv;
-    for (i = 0; i < 8; i++)
-        if (src[i]->p == NULL || src[i]->len == 0 || src[i]->len > 512) return COPP_E_INVALIDARG;
-    COPP_MEMSET(k, 0, sizeof *k);
     bld = OSSL_PARAM_BLD_new();
-    if (bld == NULL) { hr = COPP_E_OUTOFMEMORY; goto done; }
+    if (bld == NULL) goto done;
     for (i = 0; i < 8; i++) {
         bn[i] = BN_bin2bn(src[i]->p, (int)src[i]->len, NULL);
-        if (bn[i] == NULL || OSSL_PARAM_BLD_push_BN(bld, names[i], bn[i]) != 1) { hr = COPP_E_OUTOFMEMORY; goto done; }
+        if (bn[i] == NULL || OSSL_PARAM_BLD_push_BN(bld, names[i], bn[i]) != 1) goto done;
     }
-    if (BN_num_bits(bn[0]) != 2048) goto done;
+    if (BN_num_bits(bn[0]) != 2048) { why = COPP_KEY_NOT_2048_BITS; goto done; }
     params = OSSL_PARAM_BLD_to_param(bld);
     pc = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
-    if (params == NULL || pc == NULL) { hr = COPP_E_OUTOFMEMORY; goto done; }
-    if (EVP_PKEY_fromdata_init(pc) != 1 || EVP_PKEY_fromdata(pc, &k->pkey, EVP_PKEY_KEYPAIR, params) != 1) goto done;
-    k->dec = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
-    if (k->dec == NULL || EVP_PKEY_decrypt_init(k->dec) != 1 ||
-        EVP_PKEY_CTX_set_rsa_padding(k->dec, RSA_NO_PADDING) != 1)
-        goto done;
-    k->n = BN_dup(bn[0]);
-    k->aes_cbc = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
-    if (k->n == NULL || k->aes_cbc == NULL) { hr = COPP_E_OUTOFMEMORY; goto done; }
-    k->randombytes = rng ? rng : copp_openssl_randombytes;
-    k->rng_user = rng_user;
-    k->flags = flags;
-    hr = COPP_S_OK;
+    if (params == NULL || pc == NULL) goto done;
+    why = (EVP_PKEY_fromdata_init(pc) == 1 && EVP_PKEY_fromdata(pc, &k->pkey, EVP_PKEY_KEYPAIR, params) == 1)
+              ? COPP_KEY_OK : COPP_KEY_INCONSISTENT;
 done:
     for (i = 0; i < 8; i++) BN_clear_free(bn[i]);
     OSSL_PARAM_free(params);   /* 3.0 has no clear_free; the BIGNUMs above are cleared */
     OSSL_PARAM_BLD_free(bld);
     EVP_PKEY_CTX_free(pc);
-    if (hr != COPP_S_OK) copp_openssl_free(k);
+    return why;
+}
+
+COPP_API int32_t copp_openssl_init(copp_openssl *k, const copp_rsa_private_key *key,
+                                   int (*rng)(void *user, uint8_t *buf, size_t len),
+                                   void *rng_user, uint32_t flags)
+{
+    if (k == NULL) return COPP_E_POINTER;
+    COPP_MEMSET(k, 0, sizeof *k);
+    if (key == NULL) return copp__key_result(&k->key_reason, COPP_KEY_NULL_POINTER);
+    if (flags & ~COPP_OPENSSL_RSA_BIG_ENDIAN) return copp__key_result(&k->key_reason, COPP_KEY_BAD_FLAGS);
+    return copp__openssl_finish(k, copp__openssl_fromdata(k, key), rng, rng_user, flags);
+}
+
+/* The decoder's passphrase callback: decline, so an encrypted key is
+ * refused and never prompted for, and note that one was asked for. */
+static int copp__openssl_no_passphrase(char *pass, size_t pass_size, size_t *pass_len, const OSSL_PARAM params[],
+                                       void *asked)
+{
+    (void)pass; (void)pass_size; (void)params;
+    *pass_len = 0;
+    *(int *)asked = 1;
+    return 0;
+}
+
+/* DER or PEM ("DER" / "PEM") through OpenSSL's decoders into k->pkey. */
+static uint32_t copp__openssl_decode(copp_openssl *k, const void *data, size_t len, const char *type)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    size_t left = len;
+    int asked = 0, ok;
+    OSSL_DECODER_CTX *dc = OSSL_DECODER_CTX_new_for_pkey(&k->pkey, type, NULL, "RSA", EVP_PKEY_KEYPAIR, NULL, NULL);
+    if (dc == NULL) return COPP_KEY_LIBRARY_FAILED;
+    ok = OSSL_DECODER_CTX_set_passphrase_cb(dc, copp__openssl_no_passphrase, &asked) == 1 &&
+         OSSL_DECODER_from_data(dc, &p, &left) == 1 && k->pkey != NULL;
+    OSSL_DECODER_CTX_free(dc);
+    if (ok) return COPP_KEY_OK;
+    return asked ? COPP_KEY_ENCRYPTED : COPP_KEY_NOT_PRIVATE_KEY;
+}
+
+static int32_t copp__openssl_init_encoded(copp_openssl *k, const void *data, size_t len, const char *type,
+                                          int (*rng)(void *user, uint8_t *buf, size_t len), void *rng_user,
+                                          uint32_t flags)
+{
+    uint32_t why;
+    if (k == NULL) return COPP_E_POINTER;
+    why = copp__key_begin(k, sizeof *k, data, len, flags, COPP_OPENSSL_RSA_BIG_ENDIAN);
+    if (why != COPP_KEY_OK) return copp__key_result(&k->key_reason, why);
+    return copp__openssl_finish(k, copp__openssl_decode(k, data, len, type), rng, rng_user, flags);
+}
+
+COPP_API int32_t copp_openssl_init_der(copp_openssl *k, const uint8_t *der, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags)
+{
+    return copp__openssl_init_encoded(k, der, len, "DER", rng, rng_user, flags);
+}
+
+COPP_API int32_t copp_openssl_init_pem(copp_openssl *k, const char *pem, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags)
+{
+    return copp__openssl_init_encoded(k, pem, len, "PEM", rng, rng_user, flags);
+}
+
+COPP_API int32_t copp_openssl_init_mac(copp_openssl *k)
+{
+    if (k == NULL) return COPP_E_POINTER;
+    COPP_MEMSET(k, 0, sizeof *k);
+    k->randombytes = copp_openssl_randombytes;
+    k->aes_cbc = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
+    return copp__key_result(&k->key_reason, k->aes_cbc == NULL ? COPP_KEY_LIBRARY_FAILED : COPP_KEY_OK);
+}
+
+COPP_API int32_t copp_openssl_public_key(const copp_openssl *k, uint8_t n[256], uint8_t e[4], size_t *e_len)
+{
+    BIGNUM *b = NULL;
+    int32_t hr = COPP_E_FAIL;
+    if (k == NULL || n == NULL || e == NULL || e_len == NULL) return COPP_E_POINTER;
+    if (k->pkey == NULL || k->n == NULL) return COPP_E_UNEXPECTED;
+    if (BN_bn2binpad(k->n, n, 256) == 256 && EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_E, &b) == 1 &&
+        BN_num_bytes(b) <= 4) {
+        *e_len = (size_t)BN_bn2bin(b, e);
+        hr = COPP_S_OK;
+    }
+    BN_free(b);
     return hr;
 }
 
@@ -2496,6 +3059,7 @@ static int32_t copp__openssl_rsa(void *user, const uint8_t sig[256], uint8_t out
     size_t outlen = 256;
     int32_t hr = COPP_E_FAIL;
     BIGNUM *c;
+    if (k->dec == NULL) return COPP_E_FAIL;   /* copp_openssl_init_mac: no key */
     if (k->flags & COPP_OPENSSL_RSA_BIG_ENDIAN) COPP_MEMCPY(k->scratch, sig, 256);
     else copp__reverse(k->scratch, sig, 256);
     c = BN_bin2bn(k->scratch, 256, NULL);

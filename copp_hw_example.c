@@ -5,17 +5,20 @@
  * only through gpu_read()/gpu_write(), and the copp_hw_ops callbacks on top
  * of it, in protocol terms.  The second half (main) plays two applications
  * on one connector through the full protocol with a real RSA-2048 key, using
- * the same application-side helpers as the tests (COPP_WITH_APP), prints a
+ * the same application-side helpers as the tests (COPP_WITH_APP; the
+ * applications key their CMAC on a MAC-only backend, copp_libtom_init_mac,
+ * as an application without the driver's key does), prints a
  * transcript and a final register dump, and exits non-zero if any
  * expectation fails.
  *
- *   usage: copp_demo KEY.der      (PKCS #1 RSA-2048 private key, DER)
+ *   usage: copp_demo KEY      (RSA-2048 private key: PEM or DER, PKCS #1 or
+ *                              PKCS #8; make demo uses tests/vectors/test_rsa2048.pem)
  *   build with -DCOPP_HW_EXAMPLE_NO_MAIN to reuse the callbacks elsewhere. */
-#define LTM_DESC              /* the demo reads its DER key with libtomcrypt */
 #define COPP_IMPLEMENTATION
 #define COPP_WITH_LIBTOM
 #define COPP_WITH_APP
 #include "copp.h"
+#include "tools/copp_io.h"   /* key file -> copp_libtom_init_pem / _init_der */
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -321,44 +324,18 @@ static void on_trace(void *user, const copp_trace *t)
     printf("\n");
 }
 
-/* Read the whole file; NULL on error. */
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf;
-    long n;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = (uint8_t *)malloc((size_t)n);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
-/* Big-endian bytes of a libtomcrypt/libtommath integer. */
-static copp_bytes mp_bytes(void *mp, uint8_t *buf, size_t cap)
-{
-    copp_bytes b;
-    size_t written = 0;
-    b.p = buf;
-    b.len = 0;
-    if (mp_ubin_size((mp_int *)mp) <= cap && mp_to_ubin((mp_int *)mp, buf, cap, &written) == MP_OKAY) b.len = written;
-    return b;
-}
-
 /* An XML certificate chain shaped like COPP.md 10.2: three certificates, the
  * leaf carrying the driver's public key (base64, big-endian).  The signatures
  * are placeholders: no one here holds a vendor's or Microsoft's signing key. */
-static char *make_certificate(const copp_rsa_private_key *key)
+static char *make_certificate(const copp_libtom *key)
 {
     unsigned char n64[400], e64[16];
     unsigned long n64_len = sizeof n64, e64_len = sizeof e64;
+    uint8_t n[256], e[4];
+    size_t e_len = 0;
     char *xml = (char *)malloc(4096);
-    if (!xml || base64_encode(key->n.p, key->n.len, n64, &n64_len) != CRYPT_OK ||
-        base64_encode(key->e.p, key->e.len, e64, &e64_len) != CRYPT_OK) {
+    if (!xml || copp_libtom_public_key(key, n, e, &e_len) != COPP_S_OK ||
+        base64_encode(n, sizeof n, n64, &n64_len) != CRYPT_OK || base64_encode(e, e_len, e64, &e64_len) != CRYPT_OK) {
         free(xml);
         return NULL;
     }
@@ -528,52 +505,38 @@ static void dump_registers(const sim_gpu *g)
 int main(int argc, char **argv)
 {
     static sim_gpu gpu;
-    static copp_libtom ltc;
+    static copp_libtom ltc;       /* the driver's backend, with its key */
+    static copp_libtom app_mac;   /* the applications' side: MAC only, no key */
     static copp_connector conn;
-    uint8_t *der, nb[256], eb[8], db[256], pb[128], qb[128], dpb[128], dqb[128], qib[128], first[4096];
-    size_t der_len = 0;
-    rsa_key rk;
-    copp_rsa_private_key key;
+    uint8_t first[4096];
+    char err[COPP_IO_ERR_BYTES];
     copp_connector_desc desc;
     char *cert;
     app *A = &g_apps[0], *B = &g_apps[1];
     const uint32_t HDCP = COPP_PROTECTION_TYPE_HDCP, ACP = COPP_PROTECTION_TYPE_ACP, CGMSA = COPP_PROTECTION_TYPE_CGMSA;
 
     if (argc != 2) {
-        fprintf(stderr, "usage: %s KEY.der   (PKCS#1 RSA-2048 private key)\n", argv[0]);
+        fprintf(stderr, "usage: %s KEY   (RSA-2048 private key: PEM or DER, PKCS #1 or PKCS #8)\n", argv[0]);
         return 2;
     }
     printf("copp.h demo: a simulated GPU, one HDMI connector, two applications\n");
 
-    /* the driver's COPP key, from DER via libtomcrypt */
-    ltc_mp = ltm_desc;
-    der = read_file(argv[1], &der_len);
-    if (!der || rsa_import(der, (unsigned long)der_len, &rk) != CRYPT_OK || rk.type != PK_PRIVATE) {
-        fprintf(stderr, "cannot read an RSA private key from %s\n", argv[1]);
+    /* the driver's COPP key, decoded and validated by the libtom backend */
+    if (copp_io_key_libtom(&ltc, argv[1], 0, err) != COPP_S_OK) {
+        fprintf(stderr, "copp_demo: %s\n", err);
         return 2;
     }
-    free(der);
-    key.n = mp_bytes(rk.N, nb, sizeof nb);     key.e = mp_bytes(rk.e, eb, sizeof eb);
-    key.d = mp_bytes(rk.d, db, sizeof db);
-    key.p = mp_bytes(rk.p, pb, sizeof pb);     key.q = mp_bytes(rk.q, qb, sizeof qb);
-    key.dp = mp_bytes(rk.dP, dpb, sizeof dpb); key.dq = mp_bytes(rk.dQ, dqb, sizeof dqb);
-    key.qinv = mp_bytes(rk.qP, qib, sizeof qib);
-    if (copp_libtom_init(&ltc, &key, NULL, NULL, 0) != COPP_S_OK) {
-        fprintf(stderr, "the key is not a usable RSA-2048 key\n");
-        return 2;
-    }
-    cert = make_certificate(&key);
-    rsa_free(&rk);
-    if (!cert) return 2;
+    cert = make_certificate(&ltc);
+    if (!cert || copp_libtom_init_mac(&app_mac) != COPP_S_OK) return 2;
 
     gpu_power_on(&gpu);
     gpu.verbose = 1;
     g_crypto = copp_libtom_crypto();
-    g_crypto_user = &ltc;
+    g_crypto_user = &app_mac;
     memset(&desc, 0, sizeof desc);
     desc.hw = &sim_hw_ops;
     desc.hw_user = &gpu;
-    desc.crypto = g_crypto;
+    desc.crypto = copp_libtom_crypto();
     desc.crypto_user = &ltc;
     desc.certificate = (const uint8_t *)cert;
     desc.certificate_len = (uint32_t)strlen(cert);
@@ -584,8 +547,8 @@ int main(int argc, char **argv)
     A->encoding = COPP_APP_SIG_PKCS1V15_REVERSED;
     B->name = "B";
     B->encoding = COPP_APP_SIG_RAW_LE;
-    app_connect(A, &conn, g_crypto, &ltc);
-    app_connect(B, &conn, g_crypto, &ltc);
+    app_connect(A, &conn, g_crypto, &app_mac);
+    app_connect(B, &conn, g_crypto, &app_mac);
 
     printf("\nA asks for HDCP, ACP level 2, CGMS-A copy-never with redistribution control\n");
     expect(app_set_level(A, HDCP, COPP_HDCP_LEVEL_1, first) == COPP_S_OK, "A: HDCP on");
@@ -666,6 +629,7 @@ int main(int argc, char **argv)
 
     dump_registers(&gpu);
     copp_libtom_free(&ltc);
+    copp_libtom_free(&app_mac);
     free(cert);
     printf("\n%s: %d expectation(s) failed\n", g_failures ? "FAIL" : "PASS", g_failures);
     return g_failures ? 1 : 0;

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Install what copp.h's build, tests and demo need (Debian 12). Idempotent:
 # does nothing when every package is already installed.
+#   install-deps.sh        everything make test uses
+#   install-deps.sh demo   only what make demo needs
 set -euo pipefail
-pkgs=(make cmake python3 gcc g++ clang libclang-rt-14-dev valgrind pkg-config gcc-mingw-w64-x86-64 gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user libtommath-dev libtomcrypt-dev libssl-dev libcmocka-dev libjansson-dev)
+demo=(make gcc libc6-dev libtommath-dev libtomcrypt-dev)
+pkgs=("${demo[@]}" cmake python3 g++ clang libclang-rt-14-dev valgrind pkg-config openssl gcc-mingw-w64-x86-64 gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user libssl-dev libcmocka-dev libjansson-dev)
+[ "${1:-}" = demo ] && pkgs=("${demo[@]}")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

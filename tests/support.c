@@ -1,36 +1,31 @@
 /* support.c -- shared fixtures for the cmocka suites: the vector-file reader,
- * the shared test RSA key, and a "world" (one connector, mock hardware, a
- * crypto backend, up to four sessions with their application side). */
+ * the two vector sets and their test keys, and a "world" (one connector,
+ * mock hardware, a crypto backend, up to four sessions with their
+ * application side). */
 
+/* The project's own known answers (always there), and the independent
+ * second set beside the clone (../shared/vectors, run when present). */
 #ifndef COPP_VECTORS_DIR
-#define COPP_VECTORS_DIR "../shared/vectors"
+#define COPP_VECTORS_DIR "tests/vectors"
+#endif
+#ifndef COPP_SHARED_VECTORS_DIR
+#define COPP_SHARED_VECTORS_DIR "../shared/vectors"
 #endif
 
 #ifndef COPP_TEST_CORE
-/* ---- hex and vector files (format: ../shared/vectors/README.md) ---------- */
+#include "../tools/copp_io.h"
 
-static int hexval(int ch)
-{
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-    return -1;
-}
+/* ---- hex and vector files (format: tests/vectors/README.md) -------------- */
 
 /* Decode hex into out; returns the byte count, or (size_t)-1 on bad input. */
 static size_t hex_decode(const char *hex, uint8_t *out, size_t cap)
 {
-    size_t n = strlen(hex), i;
-    if (n % 2 || n / 2 > cap) return (size_t)-1;
-    for (i = 0; i < n / 2; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) return (size_t)-1;
-        out[i] = (uint8_t)(hi * 16 + lo);
-    }
-    return n / 2;
+    size_t n = 0, bad = 0;
+    return copp_io_hex(hex, strlen(hex), out, cap, &n, &bad) == 0 ? n : (size_t)-1;
 }
 
 #define VEC_MAX_FIELDS 16
+#define VEC_MAX_CASES 64
 typedef struct vec_case {
     char *name;
     char *key[VEC_MAX_FIELDS];
@@ -40,26 +35,9 @@ typedef struct vec_case {
 
 typedef struct vec_file {
     char *text;
-    vec_case cases[64];
+    vec_case cases[VEC_MAX_CASES];
     int n;
 } vec_file;
-
-static char *slurp(const char *path, size_t *len_out)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long len;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = (char *)malloc((size_t)len + 1);
-    if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) { free(buf); buf = NULL; }
-    fclose(f);
-    if (buf) buf[len] = 0;
-    if (len_out) *len_out = (size_t)len;
-    return buf;
-}
 
 static char *trim(char *s)
 {
@@ -70,12 +48,14 @@ static char *trim(char *s)
     return s;
 }
 
-/* Parse "name = value" blocks; a block starts at "case = NAME". */
-static int vec_load(vec_file *vf, const char *path)
+/* Parse "name = value" blocks; a block starts at "case = NAME".  Returns 0,
+ * -1 if the file cannot be read (err says why), -2 if it is malformed. */
+static int vec_load(vec_file *vf, const char *path, char err[COPP_IO_ERR_BYTES])
 {
     char *line;
+    size_t len;
     memset(vf, 0, sizeof *vf);
-    vf->text = slurp(path, NULL);
+    vf->text = (char *)copp_io_read(path, 1u << 20, &len, err);
     if (!vf->text) return -1;
     for (line = strtok(vf->text, "\n"); line; line = strtok(NULL, "\n")) {
         char *eq, *k, *v;
@@ -86,12 +66,14 @@ static int vec_load(vec_file *vf, const char *path)
         k = trim(line);
         v = trim(eq + 1);
         if (strcmp(k, "case") == 0) {
-            if (vf->n == 64) return -1;
+            if (vf->n == VEC_MAX_CASES) return -2;
             vf->cases[vf->n++].name = v;
         } else if (vf->n > 0 && vf->cases[vf->n - 1].n < VEC_MAX_FIELDS) {
             vec_case *c = &vf->cases[vf->n - 1];
             c->key[c->n] = k;
             c->value[c->n++] = v;
+        } else {
+            return -2;
         }
     }
     return 0;
@@ -123,22 +105,30 @@ static int32_t vec_expect(const vec_case *c)
     return 1; /* never an HRESULT a call returns: the test fails visibly */
 }
 
-/* ---- the shared test key (case rsa_key of copp_vectors.txt) -------------- */
+/* ---- the two vector sets and their test keys (case rsa_key) -------------- */
 
 typedef struct test_key {
     uint8_t n[256], e[4], d[256], p[128], q[128], dp[128], dq[128], qinv[128];
     size_t n_len, e_len, d_len, p_len, q_len, dp_len, dq_len, qinv_len;
     copp_rsa_private_key priv;
-    int loaded;
 } test_key;
 
-static test_key g_key;
-static vec_file g_vectors;
+typedef struct vec_set {
+    const char *name;   /* for messages */
+    const char *dir;
+    int tried, present;
+    vec_file vf;
+    test_key key;
+} vec_set;
+
+static vec_set g_own = { .name = "tests/vectors", .dir = COPP_VECTORS_DIR };
+static vec_set g_shared = { .name = "../shared/vectors", .dir = COPP_SHARED_VECTORS_DIR };
 
 /* Odd-length hex (e = 10001) gets a leading zero nibble. */
 static size_t hex_decode_int(const char *hex, uint8_t *out, size_t cap)
 {
     char buf[1024];
+    if (hex == NULL) return (size_t)-1;
     if (strlen(hex) % 2) {
         snprintf(buf, sizeof buf, "0%s", hex);
         return hex_decode(buf, out, cap);
@@ -146,35 +136,84 @@ static size_t hex_decode_int(const char *hex, uint8_t *out, size_t cap)
     return hex_decode(hex, out, cap);
 }
 
-static const test_key *key_get(void)
+static void set_key_parse(vec_set *vs)
 {
-    const vec_case *c;
-    if (g_key.loaded) return &g_key;
-    if (g_vectors.text == NULL && vec_load(&g_vectors, COPP_VECTORS_DIR "/copp_vectors.txt") != 0) {
-        fprintf(stderr, "cannot read %s/copp_vectors.txt\n", COPP_VECTORS_DIR);
+    test_key *k = &vs->key;
+    const vec_case *c = vec_find(&vs->vf, "rsa_key");
+    if (!c) {
+        fprintf(stderr, "%s/copp_vectors.txt has no rsa_key case\n", vs->dir);
         abort();
     }
-    c = vec_find(&g_vectors, "rsa_key");
-    if (!c) abort();
-    g_key.n_len = hex_decode_int(vec_get(c, "n"), g_key.n, sizeof g_key.n);
-    g_key.e_len = hex_decode_int(vec_get(c, "e"), g_key.e, sizeof g_key.e);
-    g_key.d_len = hex_decode_int(vec_get(c, "d"), g_key.d, sizeof g_key.d);
-    g_key.p_len = hex_decode_int(vec_get(c, "p"), g_key.p, sizeof g_key.p);
-    g_key.q_len = hex_decode_int(vec_get(c, "q"), g_key.q, sizeof g_key.q);
-    g_key.dp_len = hex_decode_int(vec_get(c, "dp"), g_key.dp, sizeof g_key.dp);
-    g_key.dq_len = hex_decode_int(vec_get(c, "dq"), g_key.dq, sizeof g_key.dq);
-    g_key.qinv_len = hex_decode_int(vec_get(c, "qinv"), g_key.qinv, sizeof g_key.qinv);
-    if (g_key.n_len != 256 || g_key.e_len != 3) abort();
-    g_key.priv.n.p = g_key.n;       g_key.priv.n.len = g_key.n_len;
-    g_key.priv.e.p = g_key.e;       g_key.priv.e.len = g_key.e_len;
-    g_key.priv.d.p = g_key.d;       g_key.priv.d.len = g_key.d_len;
-    g_key.priv.p.p = g_key.p;       g_key.priv.p.len = g_key.p_len;
-    g_key.priv.q.p = g_key.q;       g_key.priv.q.len = g_key.q_len;
-    g_key.priv.dp.p = g_key.dp;     g_key.priv.dp.len = g_key.dp_len;
-    g_key.priv.dq.p = g_key.dq;     g_key.priv.dq.len = g_key.dq_len;
-    g_key.priv.qinv.p = g_key.qinv; g_key.priv.qinv.len = g_key.qinv_len;
-    g_key.loaded = 1;
-    return &g_key;
+    k->n_len = hex_decode_int(vec_get(c, "n"), k->n, sizeof k->n);
+    k->e_len = hex_decode_int(vec_get(c, "e"), k->e, sizeof k->e);
+    k->d_len = hex_decode_int(vec_get(c, "d"), k->d, sizeof k->d);
+    k->p_len = hex_decode_int(vec_get(c, "p"), k->p, sizeof k->p);
+    k->q_len = hex_decode_int(vec_get(c, "q"), k->q, sizeof k->q);
+    k->dp_len = hex_decode_int(vec_get(c, "dp"), k->dp, sizeof k->dp);
+    k->dq_len = hex_decode_int(vec_get(c, "dq"), k->dq, sizeof k->dq);
+    k->qinv_len = hex_decode_int(vec_get(c, "qinv"), k->qinv, sizeof k->qinv);
+    if (k->n_len != 256 || k->e_len != 3 || k->d_len > 256 || k->p_len > 128 || k->q_len > 128 || k->dp_len > 128 ||
+        k->dq_len > 128 || k->qinv_len > 128) {
+        fprintf(stderr, "%s/copp_vectors.txt: rsa_key is not an RSA-2048 key with e = 65537\n", vs->dir);
+        abort();
+    }
+    k->priv.n.p = k->n;       k->priv.n.len = k->n_len;
+    k->priv.e.p = k->e;       k->priv.e.len = k->e_len;
+    k->priv.d.p = k->d;       k->priv.d.len = k->d_len;
+    k->priv.p.p = k->p;       k->priv.p.len = k->p_len;
+    k->priv.q.p = k->q;       k->priv.q.len = k->q_len;
+    k->priv.dp.p = k->dp;     k->priv.dp.len = k->dp_len;
+    k->priv.dq.p = k->dq;     k->priv.dq.len = k->dq_len;
+    k->priv.qinv.p = k->qinv; k->priv.qinv.len = k->qinv_len;
+}
+
+/* The set with its key, or NULL when it is not there (the shared set
+ * only: the project's own set must be, or the run stops). */
+static vec_set *set_get(vec_set *vs)
+{
+    char path[1024], err[COPP_IO_ERR_BYTES];
+    int r;
+    if (vs->tried) return vs->present ? vs : NULL;
+    vs->tried = 1;
+    snprintf(path, sizeof path, "%s/copp_vectors.txt", vs->dir);
+    r = vec_load(&vs->vf, path, err);
+    if (r == -1 && vs == &g_shared) return NULL;
+    if (r != 0) {
+        fprintf(stderr, "%s\n", r == -1 ? err : "malformed vector file");
+        abort();
+    }
+    set_key_parse(vs);
+    vs->present = 1;
+    return vs;
+}
+
+/* The shared set, or a cmocka skip that says so. */
+#define SHARED_OR_SKIP(vs)                                                                                  \
+    do {                                                                                                    \
+        (vs) = set_get(&g_shared);                                                                          \
+        if ((vs) == NULL) {                                                                                 \
+            printf("[ SKIPPED  ] second opinion: no independent vector set at %s (present in CI); "         \
+                   "tests/vectors ran\n", COPP_SHARED_VECTORS_DIR);                                         \
+            skip();                                                                                         \
+        }                                                                                                   \
+    } while (0)
+
+/* A file of a set ("keys/rsa1024.pem"), read whole; free it. */
+static uint8_t *set_file(const vec_set *vs, const char *name, size_t *len)
+{
+    char path[1024], err[COPP_IO_ERR_BYTES];
+    uint8_t *data;
+    snprintf(path, sizeof path, "%s/%s", vs->dir, name);
+    data = copp_io_read(path, 1u << 20, len, err);
+    if (data == NULL) fprintf(stderr, "%s\n", err);
+    assert_non_null(data);
+    return data;
+}
+
+/* The project's own test key: everything but the second-opinion runs uses it. */
+static const test_key *key_get(void)
+{
+    return &set_get(&g_own)->key;
 }
 
 #endif /* COPP_TEST_CORE */

@@ -1,26 +1,34 @@
 /* coppdump -- print a captured COPP message field by field.
  *
- *   coppdump [-t TYPE] [-x] [-k KDI] [-K KEY.der] [FILE|-]
+ *   coppdump [-h] [-t TYPE] [-x | -b] [-k KDI] [-K KEY] [FILE|-]
  *
  *   -t TYPE  signature | command | status-in | status-out | videoparameters
  *            (default: by size: 256 signature, 356 videoparameters; 4096 needs -t)
- *   -x       the input is hex text (whitespace and ':' ignored); without -x,
- *            input made only of hex digits and whitespace is read as hex too
+ *   -x       the input is hex text; -b it is binary.  Without either, input
+ *            that is all printable text is read as hex (whitespace and ':'
+ *            between digit pairs ignored), anything else as binary.  A bad
+ *            hex digit is an error at its offset.
  *   -k KDI   the session key (32 hex digits): verify macKDI of a command or
  *            status reply (AES-128-CMAC over bytes 16..4095)
- *   -K FILE  the driver's RSA-2048 private key (PKCS #1 DER): decrypt a
- *            signature (raw RSA, little-endian, as copp.h does) and parse the
- *            start sequence
+ *   -K KEY   the driver's RSA-2048 private key (PEM or DER, PKCS #1 or
+ *            PKCS #8, loaded and validated by copp_libtom_init_pem/_der):
+ *            decrypt a signature (raw RSA, little-endian, as copp.h does) and
+ *            parse the start sequence
+ *   -h       this text
  *
- * Exit status: 0 decoded (and any MAC valid), 1 a MAC did not verify or the
- * signature did not decrypt, 2 bad usage or malformed input. */
+ * Inputs over 64 KiB are refused before they are read whole.
+ * Exit status: 0 decoded (and any MAC valid); 1 a MAC did not verify, or the
+ * signature is not one for this key (ciphertext >= n, or a plaintext with
+ * neither the zero-padded nor the PKCS #1 v1.5 shape); 2 bad usage,
+ * unreadable or malformed input, or an unusable key. */
 #define _POSIX_C_SOURCE 200809L
-#define LTM_DESC
 #define COPP_IMPLEMENTATION
 #define COPP_WITH_LIBTOM
 #include "../copp.h"
+#include "copp_io.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +40,26 @@ static const struct { const char *name; uint8_t guid[16]; } g_guids[] = {
     { "VIDEOPARAMETERS", COPP_GUID_VIDEOPARAMETERS },
 };   /* the status requests' names come from copp.h's table (copp__status_requests) */
 
-static void die(const char *msg)
+#define COPPDUMP_MAX_INPUT 65536u   /* a message is at most 4096 bytes; hex of it about 8 KiB */
+
+static const char g_usage[] =
+    "usage: coppdump [-h] [-t signature|command|status-in|status-out|videoparameters] [-x | -b]\n"
+    "                [-k KDI] [-K KEY] [FILE|-]\n"
+    "  -t TYPE  message type (default: by size: 256 signature, 356 VIDEOPARAMETERS; 4096 needs -t)\n"
+    "  -x / -b  input is hex text / binary (default: printable text is hex, anything else binary)\n"
+    "  -k KDI   session key, 32 hex digits: verify macKDI of a command or status reply\n"
+    "  -K KEY   driver's RSA-2048 private key (PEM or DER, PKCS #1 or PKCS #8): decrypt a signature\n"
+    "  -h       this help\n"
+    "Inputs over 64 KiB are refused.  Exit: 0 decoded, 1 MAC or signature check failed, 2 error.\n";
+
+static void die(const char *fmt, ...)
 {
-    fprintf(stderr, "coppdump: %s\n", msg);
+    va_list ap;
+    fputs("coppdump: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
     exit(2);
 }
 
@@ -92,37 +117,46 @@ static void flags_line(uint32_t f)
     if (f & COPP_STATUS_FLAGS_RESERVED) printf("%-28s reserved bits set (must be zero)\n", "");
 }
 
-/* Reads hex text or binary. */
-static uint8_t *read_input(FILE *f, int force_hex, size_t *len)
+/* Printable text (and whitespace) only: a capture written as hex. */
+static int looks_like_text(const uint8_t *b, size_t n)
 {
-    size_t cap = 1 << 16, n = 0, i, o = 0;
-    uint8_t *buf = (uint8_t *)malloc(cap);
-    int c, is_hex = 1;
-    if (!buf) die("out of memory");
-    while ((c = fgetc(f)) != EOF) {
-        if (n == cap) {
-            cap *= 2;
-            buf = (uint8_t *)realloc(buf, cap);
-            if (!buf) die("out of memory");
-        }
-        buf[n++] = (uint8_t)c;
-        if (!isxdigit(c) && !isspace(c) && c != ':') is_hex = 0;
-    }
-    if (!(force_hex || (is_hex && n > 0))) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!(isprint(b[i]) || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) return 0;
+    return n > 0;
+}
+
+/* The input's bytes: binary as it stands, or hex decoded in place. */
+static uint8_t *read_input(const char *path, int mode, size_t *len, const char **name)
+{
+    char err[COPP_IO_ERR_BYTES];
+    size_t n, out = 0, bad = 0;
+    uint8_t *dec, *buf = copp_io_read(path, COPPDUMP_MAX_INPUT, &n, err);
+    *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (buf == NULL) die("%s", err);
+    if (mode == 'b' || (mode != 'x' && !looks_like_text(buf, n))) {
         *len = n;
         return buf;
     }
-    for (i = 0; i < n; i++) {
-        int hi, lo;
-        if (isspace(buf[i]) || buf[i] == ':') continue;
-        if (i + 1 >= n || !isxdigit(buf[i]) || !isxdigit(buf[i + 1])) die("malformed hex input");
-        hi = isdigit(buf[i]) ? buf[i] - '0' : (tolower(buf[i]) - 'a' + 10);
-        lo = isdigit(buf[i + 1]) ? buf[i + 1] - '0' : (tolower(buf[i + 1]) - 'a' + 10);
-        buf[o++] = (uint8_t)(hi * 16 + lo);
-        i++;
+    dec = (uint8_t *)malloc(n / 2 + 1);
+    if (dec == NULL) die("%s: out of memory", *name);
+    if (copp_io_hex((const char *)buf, n, dec, n / 2 + 1, &out, &bad) != 0) {
+        size_t line = 1, col = 1, i;
+        for (i = 0; i < bad; i++) {
+            if (buf[i] == '\n') { line++; col = 1; } else col++;
+        }
+        if (copp_io_hexval(buf[bad]) >= 0)
+            die("%s: hex input: the digit at offset %lu (line %lu, column %lu) has no pair (odd number of hex digits)",
+                *name, (unsigned long)bad, (unsigned long)line, (unsigned long)col);
+        if (isprint(buf[bad]))
+            die("%s: hex input: '%c' at offset %lu (line %lu, column %lu) is not a hex digit", *name, buf[bad],
+                (unsigned long)bad, (unsigned long)line, (unsigned long)col);
+        die("%s: hex input: byte 0x%02x at offset %lu (line %lu, column %lu) is not a hex digit", *name, buf[bad],
+            (unsigned long)bad, (unsigned long)line, (unsigned long)col);
     }
-    *len = o;
-    return buf;
+    free(buf);
+    *len = out;
+    return dec;
 }
 
 static int parse_key16(const char *h, uint8_t out[16])
@@ -138,15 +172,16 @@ static int parse_key16(const char *h, uint8_t out[16])
     return 0;
 }
 
-/* AES-128-CMAC of bytes 16..4095 under kDI, compared with bytes 0..15. */
+/* AES-128-CMAC of bytes 16..4095 under kDI, compared with bytes 0..15,
+ * on a MAC-only backend (the application side's way to key a MAC). */
 static int check_mac(const uint8_t *msg, const uint8_t kdi[16])
 {
-    static copp_libtom ltc;
+    static copp_libtom mac;
+    const copp_crypto *cr = copp_libtom_crypto();
     copp_mac_ctx ctx;
     uint8_t tag[16];
-    ltc.aes = register_cipher(&aes_desc);
-    if (ltc.aes < 0 || copp_libtom_crypto()->mac_init(&ltc, &ctx, kdi) != COPP_S_OK ||
-        copp_libtom_crypto()->mac(&ltc, &ctx, msg + 16, 4080, 0, tag) != COPP_S_OK)
+    if (copp_libtom_init_mac(&mac) != COPP_S_OK || cr->mac_init(&mac, &ctx, kdi) != COPP_S_OK ||
+        cr->mac(&mac, &ctx, msg + 16, 4080, 0, tag) != COPP_S_OK)
         die("CMAC failed");
     if (copp__ct_equal(tag, msg, 16)) {
         printf("%-28s valid (AES-128-CMAC over bytes 16..4095)\n", "macKDI check");
@@ -156,67 +191,53 @@ static int check_mac(const uint8_t *msg, const uint8_t kdi[16])
     return 1;
 }
 
+/* The shape of bytes 40..255 of a raw little-endian decryption: zeros (raw
+ * RSA of the zero-padded block), or PKCS #1 v1.5 type 2 read backwards
+ * (CryptoAPI over the reversed 40 bytes: 00, non-zero padding, 02 00). */
+static const char *plaintext_shape(const uint8_t p[256])
+{
+    size_t i;
+    int zeros = 1, padded = p[40] == 0 && p[254] == 2 && p[255] == 0;
+    for (i = 40; i < 256; i++) zeros &= p[i] == 0;
+    for (i = 41; i < 254; i++) padded &= p[i] != 0;
+    if (zeros) return "zero (raw RSA of the zero-padded block)";
+    if (padded) return "PKCS #1 v1.5 padding, reversed (CryptoAPI)";
+    return NULL;
+}
+
 static int dump_signature(const uint8_t *b, const char *keyfile)
 {
-    uint8_t *der, nb[256], eb[8], db[256], pb[128], qb[128], dpb[128], dqb[128], qib[128], plain[256];
-    void *const *parts[8];
-    uint8_t *stores[8] = { nb, eb, db, pb, qb, dpb, dqb, qib };
-    size_t caps[8] = { 256, 8, 256, 128, 128, 128, 128, 128 }, der_len = 0, plen = 0, i;
-    copp_rsa_private_key key;
-    copp_bytes *dst[8];
+    char err[COPP_IO_ERR_BYTES];
+    uint8_t plain[256];
+    size_t plen = 0;
+    const char *shape;
     copp_libtom ltc;
-    rsa_key rk;
-    FILE *f;
     int32_t hr;
-    long n;
-    int zeros = 1;
     printf("DXVA_COPPSignature (256 bytes): RSA-2048 ciphertext, little-endian (spec 5.1, 10.3)\n");
     hex("Signature[0..31]", b, 32);
     if (!keyfile) return 0;
-    f = fopen(keyfile, "rb");
-    if (!f) die("cannot open the key file");
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    der = (uint8_t *)malloc((size_t)n);
-    if (!der || fread(der, 1, (size_t)n, f) != (size_t)n) die("cannot read the key file");
-    fclose(f);
-    der_len = (size_t)n;
-    ltc_mp = ltm_desc;
-    if (rsa_import(der, (unsigned long)der_len, &rk) != CRYPT_OK || rk.type != PK_PRIVATE)
-        die("the key file is not a PKCS #1 RSA private key (DER)");
-    free(der);
-    parts[0] = &rk.N; parts[1] = &rk.e; parts[2] = &rk.d; parts[3] = &rk.p;
-    parts[4] = &rk.q; parts[5] = &rk.dP; parts[6] = &rk.dQ; parts[7] = &rk.qP;
-    dst[0] = &key.n; dst[1] = &key.e; dst[2] = &key.d; dst[3] = &key.p;
-    dst[4] = &key.q; dst[5] = &key.dp; dst[6] = &key.dq; dst[7] = &key.qinv;
-    for (i = 0; i < 8; i++) {
-        size_t w = 0;
-        if (mp_ubin_size((mp_int *)*parts[i]) > caps[i] ||
-            mp_to_ubin((mp_int *)*parts[i], stores[i], caps[i], &w) != MP_OKAY)
-            die("key component too large");
-        dst[i]->p = stores[i];
-        dst[i]->len = w;
-    }
-    hr = copp_libtom_init(&ltc, &key, NULL, NULL, 0);
-    rsa_free(&rk);
-    if (hr != COPP_S_OK) die("not an RSA-2048 key");
+    if (copp_io_key_libtom(&ltc, keyfile, 0, err) != COPP_S_OK) die("-K %s", err);
     hr = copp_libtom_crypto()->rsa_decrypt(&ltc, b, plain, &plen);
     copp_libtom_free(&ltc);
     if (hr == COPP_E_UNEXPECTED) {
         printf("%-28s ciphertext >= modulus: not a signature for this key\n", "decryption");
         return 1;
     }
-    if (hr != COPP_S_OK || plen < 40) die("RSA failed");
+    if (hr != COPP_S_OK || plen != 256) die("RSA failed (%s)", copp_result_str(hr));
+    shape = plaintext_shape(plain);
+    if (shape == NULL) {
+        /* garbage out of a wrong key: no fields to print */
+        printf("%-28s the plaintext has neither the zero-padded nor the PKCS #1 v1.5 shape: "
+               "not a signature for this key (wrong key?)\n", "decryption");
+        return 1;
+    }
     printf("decrypted start sequence (spec 5.11):\n");
     hex("rGH", plain, 16);
     hex("kDI", plain + 16, 16);
     printf("%-28s 0x%08x\n", "status start sequence", (unsigned)le32(plain + 32));
     printf("%-28s 0x%08x\n", "command start sequence", (unsigned)le32(plain + 36));
-    for (i = 40; i < 256; i++) zeros &= plain[i] == 0;
-    printf("%-28s %s\n", "bytes 40..255", zeros ? "zero (raw RSA of the zero-padded block)"
-           : (plain[40] == 0 && plain[254] == 2 && plain[255] == 0) ? "PKCS #1 v1.5 padding, reversed (CryptoAPI)"
-                                                                     : "not zero (ignored by copp)");
+    printf("%-28s %s\n", "bytes 40..255", shape);
+    copp__wipe(plain, sizeof plain);
     return 0;
 }
 
@@ -319,50 +340,49 @@ static int dump_videoparameters(const uint8_t *b)
 
 int main(int argc, char **argv)
 {
-    const char *type = NULL, *keyfile = NULL;
+    const char *type = NULL, *keyfile = NULL, *name = "<stdin>", *path = "-";
     uint8_t kdi[16], *buf;
-    int force_hex = 0, have_kdi = 0, opt, rc;
+    int mode = 0, have_kdi = 0, opt, rc;
     size_t len;
-    FILE *f = stdin;
-    while ((opt = getopt(argc, argv, "t:xk:K:h")) != -1) {
+    while ((opt = getopt(argc, argv, "t:xbk:K:h")) != -1) {
         switch (opt) {
         case 't': type = optarg; break;
-        case 'x': force_hex = 1; break;
+        case 'x': case 'b': mode = opt; break;
         case 'k':
-            if (parse_key16(optarg, kdi) != 0) die("-k wants the 16-byte kDI as 32 hex digits");
+            if (parse_key16(optarg, kdi) != 0) die("-k wants the 16-byte kDI as 32 hex digits, got '%s'", optarg);
             have_kdi = 1;
             break;
         case 'K': keyfile = optarg; break;
-        default:
-            fprintf(stderr, "usage: coppdump [-t signature|command|status-in|status-out|videoparameters] [-x] "
-                            "[-k KDI] [-K KEY.der] [FILE|-]\n");
-            return 2;
+        case 'h': fputs(g_usage, stdout); return 0;
+        default: fputs(g_usage, stderr); return 2;
         }
     }
-    if (optind < argc && strcmp(argv[optind], "-") != 0) {
-        f = fopen(argv[optind], "rb");
-        if (!f) die("cannot open the input file");
+    if (optind + 1 < argc) {
+        fputs(g_usage, stderr);
+        return 2;
     }
-    buf = read_input(f, force_hex, &len);
-    if (f != stdin) fclose(f);
+    if (optind < argc) path = argv[optind];
+    buf = read_input(path, mode, &len, &name);
     if (!type) {
         if (len == COPP_SIGNATURE_BYTES) type = "signature";
         else if (len == COPP_VIDEOPARAMETERS_BYTES) type = "videoparameters";
-        else if (len == 4096) die("4096 bytes: say which with -t command, status-in or status-out");
-        else die("cannot tell the message type from the size; use -t");
+        else if (len == 4096) die("%s: 4096 bytes: say which with -t command, status-in or status-out", name);
+        else die("%s: %lu bytes: cannot tell the message type from the size (expected 256 for a signature, 356 for "
+                 "VIDEOPARAMETERS, or 4096 with -t)", name, (unsigned long)len);
     }
     if (strcmp(type, "signature") == 0) {
-        if (len != COPP_SIGNATURE_BYTES) die("a signature is 256 bytes");
+        if (len != COPP_SIGNATURE_BYTES) die("%s: %lu bytes received, a signature is 256", name, (unsigned long)len);
         rc = dump_signature(buf, keyfile);
     } else if (strcmp(type, "videoparameters") == 0) {
-        if (len != COPP_VIDEOPARAMETERS_BYTES) die("VIDEOPARAMETERS is 356 bytes");
+        if (len != COPP_VIDEOPARAMETERS_BYTES)
+            die("%s: %lu bytes received, VIDEOPARAMETERS is 356", name, (unsigned long)len);
         rc = dump_videoparameters(buf);
     } else if (strcmp(type, "command") == 0 || strcmp(type, "status-in") == 0 || strcmp(type, "status-out") == 0) {
-        if (len != 4096) die("commands and status messages are 4096 bytes");
+        if (len != 4096) die("%s: %lu bytes received, a %s is 4096", name, (unsigned long)len, type);
         rc = type[0] == 'c' ? dump_command(buf, have_kdi ? kdi : NULL)
            : strcmp(type, "status-in") == 0 ? dump_status_in(buf) : dump_status_out(buf, have_kdi ? kdi : NULL);
     } else {
-        die("unknown -t type");
+        die("unknown -t type '%s' (signature, command, status-in, status-out, videoparameters)", type);
     }
     free(buf);
     return rc;
