@@ -28,15 +28,33 @@
          sequence number, no hardware register, no output byte.  The only thing a
          failed call writes is the session's diagnostic last_reason.  No error is
          sticky; COPP applications are told to tear a session down after an error.
-       - Binding: the connector keeps its own record of every open session (which
-         storage, which opening of it, its state and local levels).  A call on a
-         session is honoured only if its connector lists that very storage in the
-         state the session claims; a stale session (closed, or from an earlier
-         opening), a byte copy of one, or one zeroed while open gets
-         COPP_E_UNEXPECTED (reason COPP_REASON_NOT_BOUND) and changes nothing.
+         One exception, fail closed: a VIDEOPARAMETERS SET whose vp_set fails
+         after it raised a key's ACP level, and whose write lowering it again
+         fails too, leaves the hardware at the higher level (every session
+         is told COPP_STATUS_LINK_LOST).
+       - Binding: the connector keeps its own record of every open session:
+         which storage (its address), which opening of it (a 64-bit epoch),
+         its state, its local levels, its sequence counters and its latched
+         events.  A call on a session is honoured only if its connector lists
+         that very storage, in that opening, in the state the session claims;
+         otherwise it gets COPP_E_UNEXPECTED (COPP_REASON_NOT_BOUND) and
+         changes nothing.  So a closed session, or a byte copy at another
+         address, can do nothing; a copy of an earlier opening put back at the
+         same address is refused (epochs start at a random value when fresh
+         storage is initialized, then only count up: two openings share one
+         only by a 1-in-2^64 chance); and an old copy of the same opening put
+         back at the same address rolls nothing back: counters, levels and
+         events are the connector's.  The connector never reaches a session
+         through its record: it reads and writes session storage only through
+         the pointer a call on that session passes.
+         What copp cannot see (it keeps no global state): storage zeroed or
+         freed while open.  Its connector keeps the slot -- levels held, fail
+         closed -- until copp_connector_drop_session; the storage, opened
+         again (on any connector), is a new session.  copp_open refuses
+         storage its own conn says another initialized connector still lists.
          Never move or copy an open copp_session.  Session storage passed to
-         copp_open must be zeroed or closed, and a non-NULL conn in it must point
-         to a connector's storage.
+         copp_open must be zeroed or closed, and a non-NULL conn in it must
+         point to a connector's storage.
        - No COPP_ASSERT is reachable through the API, whatever the input or call
          order: the asserts guard internal invariants the binding makes true.
        - Wire integers are little-endian (x86 layout of dxva.h); GUIDs are 16
@@ -51,7 +69,14 @@
          call.  Different connectors share no state and need no lock between
          them.  A backend object (copp_libtom, copp_openssl) belongs to one
          connector.  (make stress checks both rules under ThreadSanitizer.)
-       - Hardware and crypto callbacks MUST NOT call back into copp.
+       - Re-entry: hardware and crypto callbacks and the trace hook MUST NOT
+         call into copp.  If one does, the connector is busy: every call on it
+         or on a session bound to it returns COPP_E_UNEXPECTED (reason
+         COPP_REASON_BUSY; copp_handle_videoparameters COPP_ERROR_BUSY), is
+         not traced and changes nothing but that session's last_reason, until
+         the running call has returned.  The accessors only read (inside a
+         callback they may see the levels before the change).  Other
+         connectors are not affected.
 
    CONFIGURATION (define before including, the same in every translation unit)
        COPP_IMPLEMENTATION   emit the definitions in this translation unit
@@ -85,11 +110,14 @@
 
    ONE WRITER EACH  (by construction; grep finds one assignment site)
        session state (s->state and the connector's slot)  copp__advance  >>fsm
+       latched events (the slots' pending_flags)          copp__leave    >>fsm
+                                  (and the status reply that reports them clears them)
        counts[][] (contributors per type and level)       copp__count    >>protect
        applied[] (what the hardware carries)               copp__apply    >>protect
        copp__apply is the one apply step of every command, open, close,
        video-port key and resync; copp__enter / copp__leave are the one entry
-       (binding, edge) and exit (reason, the one trace record) of every call.
+       (binding, edge, busy) and exit (reason, events, the one trace record)
+       of every call.
 
    SECTIONS   grep -n '>>' copp.h
 */
@@ -182,7 +210,8 @@ extern "C" {
     X(BAD_KEY,            21, COPP_E_INVALIDARG,     COPP_ERROR_INVALID_PARAMETER, "VIDEOPARAMETERS: dwCPKey is not a live copy-protection key") \
     X(NO_KEY_SLOT,        22, COPP_E_OUTOFMEMORY,    COPP_ERROR_NOT_ENOUGH_MEMORY, "connector already holds COPP_MAX_VP_KEYS live keys") \
     X(NOT_BOUND,          23, COPP_E_UNEXPECTED,     0u,                           "session not listed by its connector in the state it claims (stale, copied or re-initialised)") \
-    X(CONNECTOR_IN_USE,   24, COPP_E_UNEXPECTED,     0u,                           "connector still has open sessions or live video-port keys: close them first")
+    X(CONNECTOR_IN_USE,   24, COPP_E_UNEXPECTED,     0u,                           "connector still has open sessions or live video-port keys (close them first), or its hardware was left at a level copp could not lower (resync first)") \
+    X(BUSY,               25, COPP_E_UNEXPECTED,     COPP_ERROR_BUSY,              "called from a callback or the trace hook of a call running on the same connector (not allowed; nothing done)")
 
 enum {
 #define COPP__X(name, value, hr, win32, text) COPP_REASON_##name = value,
@@ -405,6 +434,7 @@ enum {
 #define COPP_CALL_EVENT                 8u
 #define COPP_CALL_VIDEO_PARAMETERS      9u
 #define COPP_CALL_RESYNC                10u
+#define COPP_CALL_DROP_SESSION          11u
 
 /* Video-port copy protection: IOCTL_VIDEO_HANDLE_VIDEOPARAMETERS (spec 13). */
 #define COPP_IOCTL_VIDEO_HANDLE_VIDEOPARAMETERS 0x00230020u
@@ -456,6 +486,7 @@ enum {
 #define COPP_ERROR_NOT_SUPPORTED       50u  /* the display mode cannot carry the ACP level
                                                (check_protection: DDERR_TOOBIGSIZE) */
 #define COPP_ERROR_INVALID_PARAMETER   87u  /* wrong Guid, command, or key */
+#define COPP_ERROR_BUSY               170u  /* called from a callback or trace hook of this connector */
 
 /* >>backends --------------------------------------------------------------- */
 
@@ -594,7 +625,9 @@ typedef struct copp_trace {
     int32_t  result;                    /* the HRESULT returned */
     uint32_t reason;                    /* COPP_REASON_* */
     uint32_t state_before, state_after; /* COPP_STATE_* */
-    uint32_t flags;                     /* COPP_CALL_EVENT / RESYNC: COPP_STATUS_* raised */
+    uint32_t flags;                     /* COPP_STATUS_* this call latched to every session: an
+                                           event's or resync's, or LinkLost when the hardware
+                                           refused a lowering or a re-apply (fail closed) */
 } copp_trace;
 
 /* Everything a connector needs; copied by copp_connector_init. */
@@ -618,41 +651,46 @@ typedef struct copp_connector_desc {
 #define COPP__LEVELS 16u /* per-type level slots (CGMS-A values 0..12) */
 
 /* A COPP session ("COPP device" in Microsoft's words).  Caller-owned: zeroed
- * (or closed) storage before copp_open; fields are private: use the accessors. */
+ * (or closed) storage before copp_open; fields are private: use the accessors.
+ * What it holds is its claim (connector, state, opening) and its secrets;
+ * everything else is the connector's record of it (copp__slot). */
 typedef struct copp_session {
     struct copp_connector *conn;       /* bound connector, NULL when closed */
-    uint32_t state;                    /* COPP_STATE_* */
-    uint32_t epoch;                    /* which opening of this storage (the connector's slot says the same) */
-    uint32_t status_seq;               /* next expected status dwSequence */
-    uint32_t command_seq;              /* next expected command dwSequence */
-    uint32_t pending_flags;            /* latched COPP_STATUS_* events (spec 11, A15) */
+    uint32_t state;                    /* COPP_STATE_* it claims */
     uint32_t last_reason;              /* diagnostic only: COPP_REASON_* of the last call */
+    uint64_t epoch;                    /* which opening of this storage it claims */
     uint8_t  rgh[COPP_RANDOM_BYTES];   /* driver random handed out at key exchange */
     copp_mac_ctx mac;                  /* keyed CMAC state (valid when SESSION_ACTIVE) */
 } copp_session;
 
 /* The connector's record of one open session: which storage, which opening
- * of it, its state, and its local levels.  A call on a session is honoured
- * only if its slot matches (copp_session_state() and friends).  (OPM's
- * protected output will be a session of a second kind on these slots: its
- * own calls and states as rows of copp__edges, the same entry and exit, state
- * writer and >>protect contributor.) */
+ * of it, its state, its local levels, its sequence counters and latched
+ * events.  A call on a session is honoured only if its slot matches
+ * (copp_session_state() and friends).  The connector compares `session`,
+ * never dereferences it.  (OPM's protected output will be a session of a
+ * second kind on these slots: its own calls and states as rows of
+ * copp__edges, the same entry and exit, state writer and >>protect
+ * contributor.) */
 typedef struct copp__slot {
     copp_session *session;
+    uint64_t epoch;                    /* copp_session.epoch it must carry */
     uint32_t state;                    /* COPP_STATE_* the session must claim */
-    uint32_t epoch;                    /* copp_session.epoch it must carry */
     uint32_t level[COPP__TYPES];       /* local level per type; COPP_LEVEL_NOT_AVAILABLE if unsupported */
+    uint32_t status_seq;               /* next expected status dwSequence */
+    uint32_t command_seq;              /* next expected command dwSequence */
+    uint32_t pending_flags;            /* latched COPP_STATUS_* events (spec 11, A15) */
 } copp__slot;
 
 /* A physical output connector shared by sessions.  Caller-owned. */
 typedef struct copp_connector {
     copp_connector_desc desc;
     uint32_t initialized;                        /* magic set by copp_connector_init */
+    uint32_t busy;                               /* 1 while a call on it runs (its callbacks and trace hook too) */
     uint32_t protection_types;                   /* supported COPP_PROTECTION_TYPE_* bits */
     uint32_t counts[COPP__TYPES][COPP__LEVELS];  /* contributors per (type, level), spec 12.1 */
     uint32_t applied[COPP__TYPES];               /* level the hardware was last told (or read) */
     copp_signaling signaling;                    /* current SetSignaling state */
-    uint32_t epoch;                              /* sessions opened so far */
+    uint64_t epoch;                              /* the last opening's; random start on fresh storage */
     uint32_t nsessions;
     copp__slot sessions[COPP_MAX_SESSIONS];      /* open sessions, [0, nsessions) */
     struct { uint32_t key, level; } vp_keys[COPP_MAX_VP_KEYS]; /* live video-port keys (spec 13.3) */
@@ -667,21 +705,29 @@ typedef struct copp_connector {
  *   desc  hw (get_protection_types and set_protection required), crypto (all
  *         members but mac_release required), certificate bytes; copied.
  * Does not write hardware: the connector starts with every level at 0.
- * A connector in use is refused, so that no session or key is orphaned: c
- * counts as in use when it holds copp's initialized magic and a session
- * count in 1..COPP_MAX_SESSIONS or a key count in 1..COPP_MAX_VP_KEYS;
- * anything else is taken as fresh storage.  Close its sessions and
- * DEACTIVATE its keys first (storage once used by a connector and left with
- * sessions open must be zeroed before reuse; a session bound to it then
- * gets COPP_E_UNEXPECTED on every call).  To tell, init reads those three
+ * A connector in use is refused, so that no session or key is orphaned and
+ * no level the hardware still carries is forgotten: c counts as in use when
+ * it holds copp's initialized magic and a session count in
+ * 1..COPP_MAX_SESSIONS, a key count in 1..COPP_MAX_VP_KEYS, or an applied
+ * level in 1..COPP_CGMSA_LEVEL_MAX (a release whose lowering the hardware
+ * refused: copp_connector_resync writes the derived level, 0, and then init
+ * succeeds); anything else is taken as fresh storage.  Close its sessions
+ * and DEACTIVATE its keys first (storage once used by a connector and left
+ * with sessions open must be zeroed before reuse; a session bound to it
+ * then gets COPP_E_UNEXPECTED on every call).  To tell, init reads those
  * fields of c (after checking desc): memory checkers (valgrind, MSan,
  * KMSAN) report that read on storage never written; zero it to keep them
- * quiet.
+ * quiet.  Openings are numbered on: a re-init keeps counting, and fresh
+ * storage starts at a random epoch (8 bytes from randombytes), so that
+ * sessions of the storage's earlier life stay refused (see CONVENTIONS).
  * Returns COPP_S_OK; COPP_E_POINTER if c or desc is NULL, or the certificate
  * pointer is NULL with a non-zero length; COPP_E_UNEXPECTED if c is in use
- * (traced with COPP_REASON_CONNECTOR_IN_USE); COPP_E_INVALIDARG if a required
- * op is missing or the hardware reports types outside HDCP|ACP|CGMS-A; the
- * HRESULT of get_protection_types if it fails (c untouched on failure). */
+ * (traced with COPP_REASON_CONNECTOR_IN_USE) or busy (called from one of its
+ * own callbacks: COPP_REASON_BUSY, not traced); COPP_E_INVALIDARG if a
+ * required op is missing or the hardware reports types outside
+ * HDCP|ACP|CGMS-A; the HRESULT of get_protection_types if it fails;
+ * COPP_E_FAIL if randombytes fails (fresh storage only).  c untouched on
+ * failure. */
 COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_desc *desc);
 
 /* copp_open -- COPPOpenVideoSession (spec 4.1).
@@ -689,9 +735,12 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
  * Counts s at level 0 of every supported type (spec 12.1), which never writes
  * hardware; local level of an unsupported type is COPP_LEVEL_NOT_AVAILABLE.
  * Returns COPP_S_OK; COPP_E_POINTER (NULL); COPP_E_UNEXPECTED if c is not
- * initialized, s is open, c still lists s (zeroed while open), or s claims
- * to be open elsewhere (a non-NULL conn and a state other than CLOSED);
- * COPP_E_OUTOFMEMORY if c already has COPP_MAX_SESSIONS sessions. */
+ * initialized or busy, s is open, c still lists s (zeroed while open), s
+ * claims to be open elsewhere (a non-NULL conn and a state other than
+ * CLOSED), or s's conn is another initialized connector that still lists s
+ * (storage fully zeroed while open elsewhere cannot be told from fresh
+ * storage: see CONVENTIONS); COPP_E_OUTOFMEMORY if c already has
+ * COPP_MAX_SESSIONS sessions. */
 COPP_API int32_t copp_open(copp_connector *c, copp_session *s);
 
 /* copp_get_certificate_length -- COPPGetCertificateLength (spec 4.2).
@@ -731,10 +780,17 @@ COPP_API int32_t copp_sequence_start(copp_session *s, const uint8_t sig[256]);
  * over bytes 16..4095 compared in constant time (E_UNEXPECTED); payload
  * (E_INVALIDARG); then, when the connector level derived from every
  * contributor is not what the hardware carries: check_protection on that
- * derived level -- the level about to be written, not the requested one
- * (DDERR_TOOBIGSIZE) -- and set_protection.  The payload is read only after
- * the MAC passed; the computed tag is wiped on every path.  On success the
- * command counter advances by one (0xFFFFFFFF wraps to 0).
+ * derived level -- the level about to be written, not the requested one --
+ * and set_protection.  Only a request that raises the derived level can be
+ * refused by them (DDERR_TOOBIGSIZE when the mode cannot carry it, or the
+ * failing op's HRESULT; nothing changes).  Any other request -- lowering or
+ * keeping the session's level, while another contributor's level is what
+ * the mode cannot carry -- succeeds: the session's level is what it asked,
+ * the hardware keeps what it carries (fail closed) and every session is
+ * told COPP_STATUS_LINK_LOST; last_reason and the trace say why.  The
+ * payload is read only after the MAC passed; the computed tag is wiped on
+ * every path.  On success the command counter advances by one (0xFFFFFFFF
+ * wraps to 0).
  * Returns those codes, COPP_E_POINTER, or a failing callback's HRESULT. */
 COPP_API int32_t copp_command(copp_session *s, const uint8_t cmd[4096]);
 
@@ -761,15 +817,32 @@ COPP_API int32_t copp_query_status(copp_session *s, const uint8_t in[4096], uint
  * fails (or check_protection refuses the lower level) the session is closed
  * all the same; the connector keeps its last applied level and every other
  * session is told COPP_STATUS_LINK_LOST.
- * Returns COPP_S_OK; COPP_E_POINTER (NULL); COPP_E_UNEXPECTED (not open, or
- * not bound: see CONVENTIONS). */
+ * Returns COPP_S_OK; COPP_E_POINTER (NULL); COPP_E_UNEXPECTED (not open, not
+ * bound: see CONVENTIONS, or the connector busy). */
 COPP_API int32_t copp_close(copp_session *s);
+
+/* copp_connector_drop_session -- forced release of a slot whose session
+ * storage is gone (freed, zeroed or reused while open: a driver bug copp
+ * cannot see, see CONVENTIONS).
+ *   s  the storage's address, as the connector lists it; compared only,
+ *      never read or written.
+ * Releases the slot as copp_close does -- every type it holds, fail closed:
+ * a lowering the hardware refuses keeps the level and every other session
+ * is told COPP_STATUS_LINK_LOST -- and removes it.  Unlike copp_close it
+ * does not wipe s or call mac_release (a backend that allocates per session,
+ * like OpenSSL's, leaks that session's context), so use copp_close whenever
+ * the storage is still yours.  Storage dropped while its bytes still claim
+ * the slot gets COPP_E_UNEXPECTED on every call: zero it before reuse.
+ * Returns COPP_S_OK; COPP_E_POINTER (NULL c or s); COPP_E_UNEXPECTED (c not
+ * initialized or busy; c does not list s: COPP_REASON_NOT_BOUND). */
+COPP_API int32_t copp_connector_drop_session(copp_connector *c, const copp_session *s);
 
 /* copp_connector_event -- latch status events (spec 11, A15).
  *   copp_status_flags  COPP_STATUS_LINK_LOST and/or
  *                      COPP_STATUS_RENEGOTIATION_REQUIRED; other bits ignored.
  * Every session bound to c, in any state, reports the flags once, in dwFlags
- * of its next successful status reply.  Events before a reply coalesce. */
+ * of its next successful status reply.  Events before a reply coalesce.
+ * Ignored (not traced) when c is NULL, not initialized or busy. */
 COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags);
 
 /* copp_handle_videoparameters -- IOCTL_VIDEO_HANDLE_VIDEOPARAMETERS (spec 13, 12.4).
@@ -789,23 +862,31 @@ COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags
  * needs and the COPP global-level query reports what it raised.  A key's
  * level goes through the same apply step as a COPP command: check_protection
  * is asked about the derived ACP level about to be written, and a mode that
- * cannot carry it refuses ACTIVATE or CHANGE with COPP_ERROR_NOT_SUPPORTED
- * (the Win32 counterpart of COPP's DDERR_TOOBIGSIZE).  Order: the new key
- * is drawn (RNG), ACTIVATE's or CHANGE's level is checked and written, then
- * the other flagged members go to vp_set; if vp_set fails that level move is
- * undone, so a failed SET changes nothing, hardware included.  (Only if
- * that undo's own write fails too does the hardware keep the level, fail
- * closed, with LinkLost to every session.)  DEACTIVATE cannot fail the call:
- * it runs after vp_set and releases the key even if lowering fails (fail
- * closed: the level stays, sessions hear LinkLost).  A key is redrawn at most
- * 8 times while the RNG yields 0 or a live key.  A connector without ACP
- * answers a copy-protection SET with COPP_NO_ERROR and does nothing (spec 13.3).
+ * cannot carry it refuses an ACTIVATE or CHANGE that raises the derived
+ * level with COPP_ERROR_NOT_SUPPORTED (the Win32 counterpart of COPP's
+ * DDERR_TOOBIGSIZE); one that lowers or keeps it is never refused.  Order,
+ * so that every failure is fail closed: the new key is drawn (RNG); a move
+ * that raises the key's level (ACTIVATE above 0, CHANGE up) is checked and
+ * written; then the other flagged members go to vp_set; then a move that
+ * lowers or keeps it (CHANGE down, DEACTIVATE, ACTIVATE at 0).  If vp_set
+ * fails, a raise made before it is taken back and nothing else has
+ * happened, so a failed SET changes nothing, hardware included (only if
+ * that lowering's own write fails too does the hardware keep the higher
+ * level, fail closed, with LinkLost to every session).  A lowering after
+ * vp_set cannot fail the call: the key takes its new level (or is released)
+ * even if the hardware refuses the write, which keeps the level (fail
+ * closed; sessions hear LinkLost).  A key is redrawn at most 8 times while
+ * the RNG yields 0 or a live key.  The key is wiped from copp's stack.  A
+ * connector without ACP answers a copy-protection SET with COPP_NO_ERROR
+ * and does nothing (spec 13.3).
  * Returns a Win32 status: COPP_NO_ERROR; COPP_ERROR_INVALID_PARAMETER (NULL,
  * uninitialized connector, wrong Guid, dwCommand or dwCPCommand, unknown key,
  * a SET of TV members without vp_set); COPP_ERROR_NOT_ENOUGH_MEMORY (all
  * COPP_MAX_VP_KEYS keys live); COPP_ERROR_NOT_SUPPORTED (the mode cannot
- * carry the ACP level); COPP_ERROR_GEN_FAILURE (a hardware or RNG callback
- * failed, or 8 draws gave no fresh key).  Nothing changes on failure. */
+ * carry the raised ACP level); COPP_ERROR_GEN_FAILURE (a hardware or RNG
+ * callback failed, or 8 draws gave no fresh key); COPP_ERROR_BUSY (called
+ * from a callback or the trace hook of this connector).  Nothing changes on
+ * failure but in the fail-closed case above. */
 COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356]);
 
 /* copp_connector_resync -- after hot-plug, mode change or resume.
@@ -822,7 +903,7 @@ COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t i
  * failed read followed by a good write is no error); otherwise the HRESULT
  * of the first type left without it (check_protection's DDERR_TOOBIGSIZE, or
  * the failing write's; the other types are still handled); COPP_E_POINTER
- * (NULL); COPP_E_UNEXPECTED (connector not initialized). */
+ * (NULL); COPP_E_UNEXPECTED (connector not initialized, or busy). */
 COPP_API int32_t copp_connector_resync(copp_connector *c, uint32_t copp_status_flags);
 
 /* Accessors.  A NULL argument yields COPP_STATE_CLOSED / 0 / COPP_LEVEL_NOT_AVAILABLE;
@@ -1280,17 +1361,22 @@ static const uint8_t copp__order_hdcp[2]  = { 0, 1 };
 static const uint8_t copp__order_acp[4]   = { 0, 1, 3, 2 };
 static const uint8_t copp__order_cgmsa[5] = { 0, 1, 3, 2, 4 };
 
+static const uint8_t *copp__order(int t, size_t *n)
+{
+    if (t == COPP__T_HDCP) { *n = sizeof copp__order_hdcp; return copp__order_hdcp; }
+    if (t == COPP__T_ACP) { *n = sizeof copp__order_acp; return copp__order_acp; }
+    *n = sizeof copp__order_cgmsa;
+    return copp__order_cgmsa;
+}
+
 /* The level a connector must carry for type t, from the per-level counts:
  * the highest-precedence level any contributor holds; for CGMS-A that base,
  * with the redistribution-control flag if any contributor asked for it. */
 static uint32_t copp__derive(const uint32_t counts[COPP__LEVELS], int t)
 {
-    const uint8_t *order;
     size_t n, i;
+    const uint8_t *order = copp__order(t, &n);
     uint32_t level = 0, rc = 0;
-    if (t == COPP__T_HDCP) { order = copp__order_hdcp; n = sizeof copp__order_hdcp; }
-    else if (t == COPP__T_ACP) { order = copp__order_acp; n = sizeof copp__order_acp; }
-    else { order = copp__order_cgmsa; n = sizeof copp__order_cgmsa; }
     for (i = 0; i < n; i++) {
         uint32_t held = counts[order[i]];
         if (t == COPP__T_CGMSA) {
@@ -1303,15 +1389,38 @@ static uint32_t copp__derive(const uint32_t counts[COPP__LEVELS], int t)
     return level | rc;
 }
 
+/* 1 if holding level `to` of type t demands more than holding `from`: a
+ * higher place in the precedence order, or (CGMS-A) the redistribution-
+ * control flag `from` lacks.  COPP_LEVEL_NOT_AVAILABLE (holding nothing)
+ * demands what level 0 does. */
+static int copp__raises(int t, uint32_t from, uint32_t to)
+{
+    const uint32_t rc = COPP_CGMSA_REDISTRIBUTION_CONTROL_REQUIRED;
+    size_t n, i, rank_from = 0, rank_to = 0;
+    const uint8_t *order = copp__order(t, &n);
+    if (from == COPP_LEVEL_NOT_AVAILABLE) from = 0;
+    if (to == COPP_LEVEL_NOT_AVAILABLE) to = 0;
+    if (t == COPP__T_CGMSA) {
+        if ((to & rc) && !(from & rc)) return 1;
+        from &= ~rc;
+        to &= ~rc;
+    }
+    for (i = 0; i < n; i++) {
+        if (order[i] == from) rank_from = i;
+        if (order[i] == to) rank_to = i;
+    }
+    return rank_to > rank_from;
+}
+
 /* >>fsm: the transition table, entry and exit of every call, the state writer */
 
 #define COPP__NO_EDGE 0xFFu
 
 /* Which call is legal in which state and where it leads (spec 2).  The only
- * legality check of every call on a session, open and close included;
- * tools/fsm_dot.c draws docs/state-machine.svg from these rows alone.  A
- * second session kind (OPM's protected output) adds its own calls and states
- * as more rows. */
+ * legality check of every call on a session, open, close and the forced
+ * drop included; tools/fsm_dot.c draws docs/state-machine.svg from these
+ * rows alone.  A second session kind (OPM's protected output) adds its own
+ * calls and states as more rows. */
 static const struct copp__edge { uint8_t call, from, to; } copp__edges[] = {
     { COPP_CALL_OPEN,                   COPP_STATE_CLOSED,               COPP_STATE_OPENED },
     { COPP_CALL_GET_CERTIFICATE_LENGTH, COPP_STATE_OPENED,               COPP_STATE_CERT_LENGTH_RETURNED },
@@ -1323,6 +1432,10 @@ static const struct copp__edge { uint8_t call, from, to; } copp__edges[] = {
     { COPP_CALL_CLOSE,                  COPP_STATE_CERT_LENGTH_RETURNED, COPP_STATE_CLOSED },
     { COPP_CALL_CLOSE,                  COPP_STATE_KEY_EXCHANGED,        COPP_STATE_CLOSED },
     { COPP_CALL_CLOSE,                  COPP_STATE_SESSION_ACTIVE,       COPP_STATE_CLOSED },
+    { COPP_CALL_DROP_SESSION,           COPP_STATE_OPENED,               COPP_STATE_CLOSED },
+    { COPP_CALL_DROP_SESSION,           COPP_STATE_CERT_LENGTH_RETURNED, COPP_STATE_CLOSED },
+    { COPP_CALL_DROP_SESSION,           COPP_STATE_KEY_EXCHANGED,        COPP_STATE_CLOSED },
+    { COPP_CALL_DROP_SESSION,           COPP_STATE_SESSION_ACTIVE,       COPP_STATE_CLOSED },
 };
 
 /* The state `call` leads to from `from`, or COPP__NO_EDGE. */
@@ -1336,25 +1449,35 @@ static uint32_t copp__edge_to(uint32_t call, uint32_t from)
 
 /* One public call in progress: what its entry found, what its exit reports. */
 typedef struct copp__call {
-    copp_connector *c;  /* the initialized connector the call is on; NULL: none (no trace) */
-    copp_session *s;    /* the session, NULL for connector-wide calls */
+    copp_connector *c;  /* the connector the call runs on, marked busy; NULL: none (no trace) */
+    copp_session *s;    /* the session it reads and writes; NULL for connector-wide calls */
+    const copp_session *who; /* the session the trace names (a drop's: never dereferenced) */
     uint32_t id;        /* COPP_CALL_* */
     uint32_t before;    /* s->state at entry (as the trace reports it) */
     uint32_t from, to;  /* the edge taken: the bound state and where it leads */
     uint32_t slot;      /* s's slot in c->sessions when bound */
     uint32_t why;       /* COPP_REASON_* */
-    uint32_t flags;     /* COPP_STATUS_* raised (event, resync) */
+    uint32_t flags;     /* COPP_STATUS_* to latch to every session at exit */
 } copp__call;
 
 static void copp__begin(copp__call *k, uint32_t id, copp_session *s)
 {
     k->c = NULL;
     k->s = s;
+    k->who = s;
     k->id = id;
     k->before = k->from = k->to = COPP_STATE_CLOSED;
     k->slot = 0;
     k->why = COPP_REASON_NONE;
     k->flags = 0;
+}
+
+/* The call runs on c: c is busy until copp__leave, so that a callback or
+ * the trace hook that calls back into copp changes nothing (CONVENTIONS). */
+static void copp__take(copp__call *k, copp_connector *c)
+{
+    k->c = c;
+    c->busy = 1u;
 }
 
 /* The slot of s in c, or c->nsessions if c does not list it. */
@@ -1364,6 +1487,12 @@ static uint32_t copp__slot_of(const copp_connector *c, const copp_session *s)
     for (i = 0; i < c->nsessions && i < COPP_MAX_SESSIONS; i++)
         if (c->sessions[i].session == s) return i;
     return c->nsessions;
+}
+
+/* 1 if c is an initialized connector that lists the storage s. */
+static int copp__lists(const copp_connector *c, const copp_session *s)
+{
+    return c != NULL && c->initialized == COPP__MAGIC && copp__slot_of(c, s) < c->nsessions;
 }
 
 /* 1 if s is bound: its connector is initialized and lists this very storage,
@@ -1379,24 +1508,41 @@ static int copp__bound(const copp_session *s, uint32_t *slot)
     return 1;
 }
 
+/* The connector's record of s when s is bound, else NULL. */
+static copp__slot *copp__record(const copp_session *s)
+{
+    uint32_t i;
+    return (s != NULL && copp__bound(s, &i)) ? &s->conn->sessions[i] : NULL;
+}
+
+/* The record of the session a call is on (bound, k->slot). */
+static copp__slot *copp__mine(const copp__call *k)
+{
+    return &k->c->sessions[k->slot];
+}
+
 /* Entry of every call on a session.  c: the connector the call binds to
  * (copp_open's argument; the session's own connector for every other call).
- * In order: s NULL (E_POINTER, nothing written); binding: s must be bound
+ * In order: s NULL (E_POINTER, nothing written); c busy (BUSY: re-entered
+ * from a callback or the trace hook; not traced); binding: s must be bound
  * to c in the state it claims, or claim nothing (closed, no connector)
- * while c does not list it -- a stale, byte-copied or re-initialised session
- * fails here (NOT_BOUND); the edge of (call, bound state) (BAD_STATE); an
- * edge from CLOSED needs an initialized connector; the call's other
- * pointers (args_ok).  Returns S_OK or the refusal's HRESULT. */
+ * while neither c nor the connector its conn names lists it -- a stale,
+ * byte-copied or re-initialised session fails here (NOT_BOUND); the edge of
+ * (call, bound state) (BAD_STATE); an edge from CLOSED needs an initialized
+ * connector; the call's other pointers (args_ok).  Returns S_OK or the
+ * refusal's HRESULT. */
 static int32_t copp__enter(copp__call *k, copp_session *s, copp_connector *c, uint32_t id, int args_ok)
 {
     copp__begin(k, id, s);
     if (s == NULL) return COPP_E_POINTER;
     k->before = s->state;
-    if (c != NULL && c->initialized == COPP__MAGIC) k->c = c;
+    if (c != NULL && c->initialized == COPP__MAGIC) {
+        if (c->busy) return copp__fail(&k->why, COPP_REASON_BUSY);
+        copp__take(k, c);
+    }
     if (s->conn == c && k->c != NULL && copp__bound(s, &k->slot))
         k->from = s->state;
-    else if ((s->conn != NULL && s->state != COPP_STATE_CLOSED) ||
-             (k->c != NULL && copp__slot_of(k->c, s) < k->c->nsessions))
+    else if ((s->conn != NULL && s->state != COPP_STATE_CLOSED) || copp__lists(c, s) || copp__lists(s->conn, s))
         return copp__fail(&k->why, COPP_REASON_NOT_BOUND);
     k->to = copp__edge_to(id, k->from);
     if (k->to == COPP__NO_EDGE) return copp__fail(&k->why, COPP_REASON_BAD_STATE);
@@ -1411,32 +1557,41 @@ static int32_t copp__enter_session(copp__call *k, copp_session *s, uint32_t id, 
     return copp__enter(k, s, s != NULL ? s->conn : NULL, id, args_ok);
 }
 
-/* Entry of every connector-wide call: NULL (E_POINTER), not initialized (BAD_STATE). */
+/* Entry of every connector-wide call: NULL (E_POINTER), not initialized
+ * (BAD_STATE), busy (BUSY, not traced). */
 static int32_t copp__enter_connector(copp__call *k, copp_connector *c, uint32_t id)
 {
     copp__begin(k, id, NULL);
     if (c == NULL) return COPP_E_POINTER;
     if (c->initialized != COPP__MAGIC) return copp__fail(&k->why, COPP_REASON_BAD_STATE);
-    k->c = c;
+    if (c->busy) return copp__fail(&k->why, COPP_REASON_BUSY);
+    copp__take(k, c);
     return COPP_S_OK;
 }
 
-/* Exit of every call, and the one trace writer: the session's diagnostic
- * reason, then one record to the trace hook.  Returns hr. */
+/* Exit of every call: the session's diagnostic reason; the events the call
+ * raised, latched to every session the connector lists (the only place
+ * that raises them: never in the middle of an update); the one trace
+ * record; then the connector is free again.  Returns hr. */
 static int32_t copp__leave(copp__call *k, int32_t hr)
 {
+    copp_connector *c = k->c;
+    uint32_t i;
     if (k->s != NULL) k->s->last_reason = k->why;
-    if (k->c != NULL && k->c->desc.trace != NULL) {
+    if (c == NULL) return hr;
+    for (i = 0; k->flags != 0 && i < c->nsessions; i++) c->sessions[i].pending_flags |= k->flags;
+    if (c->desc.trace != NULL) {
         copp_trace t;
         t.call = k->id;
-        t.session = k->s;
+        t.session = k->who;
         t.result = hr;
         t.reason = k->why;
         t.state_before = k->before;
         t.state_after = k->s != NULL ? k->s->state : COPP_STATE_CLOSED;
         t.flags = k->flags;
-        k->c->desc.trace(k->c->desc.trace_user, &t);
+        c->desc.trace(c->desc.trace_user, &t);
     }
+    c->busy = 0;
     return hr;
 }
 
@@ -1444,7 +1599,8 @@ static int32_t copp__leave(copp__call *k, int32_t hr)
  * it (the slot) move together to the state the call's edge leads to.
  * Leaving CLOSED binds the zeroed storage to the connector in a new slot
  * (a fresh epoch); entering CLOSED removes the slot and wipes the whole
- * session (key, rGH, counters).  The caller has checked there is a free slot. */
+ * session (key, rGH) -- unless the call has no session storage to touch
+ * (k->s NULL: a drop).  The caller has checked there is a free slot. */
 static void copp__advance(copp__call *k)
 {
     copp_connector *c = k->c;
@@ -1454,7 +1610,7 @@ static void copp__advance(copp__call *k)
         k->slot = c->nsessions++;
         COPP_MEMSET(s, 0, sizeof *s);
         s->conn = c;
-        s->epoch = ++c->epoch;
+        s->epoch = ++c->epoch;   /* 64 bits: does not come round again */
         c->sessions[k->slot].session = s;
         c->sessions[k->slot].epoch = s->epoch;
     }
@@ -1462,11 +1618,11 @@ static void copp__advance(copp__call *k)
         last = --c->nsessions;
         if (k->slot != last) COPP_MEMCPY(&c->sessions[k->slot], &c->sessions[last], sizeof c->sessions[last]);
         COPP_MEMSET(&c->sessions[last], 0, sizeof c->sessions[last]);
-        copp__wipe(s, sizeof *s);
+        if (s != NULL) copp__wipe(s, sizeof *s);
     } else {
         c->sessions[k->slot].state = k->to;
     }
-    s->state = k->to;
+    if (s != NULL) s->state = k->to;
 }
 
 /* >>protect: the only writer of counts[] and applied[] (spec 12) ----------- */
@@ -1478,9 +1634,8 @@ static void copp__advance(copp__call *k)
  * below, so counts[t][l] is always the number of contributors holding level
  * l of type t; applied[t] is what the hardware was last told (or read). */
 #define COPP__NOWHERE COPP_LEVEL_NOT_AVAILABLE
-#define COPP__JOIN    0u /* enter at level 0: counted, nothing written (level 0 raises nothing) */
-#define COPP__REQUEST 1u /* undone when the hardware refuses or fails; the failure is returned */
-#define COPP__RELEASE 2u /* stands even then: fail closed, every session told LinkLost */
+#define COPP__JOIN    0 /* enter at level 0: counted, nothing written (level 0 raises nothing) */
+#define COPP__APPLY   1 /* then make the hardware carry the derived level */
 
 /* The only statement that changes counts[]: one contributor more or fewer
  * at (t, level).  Fewer at a zero count cannot happen (every leave is from
@@ -1522,55 +1677,52 @@ static int32_t copp__apply(copp_connector *c, int t, uint32_t eff, const uint32_
 }
 
 /* Move one contributor of type t from *held to `to` (COPP__NOWHERE:
- * entering or leaving), then apply the derived level if it is not what the
- * hardware carries (a JOIN applies nothing).  *held follows, except for a
- * REQUEST the hardware refused or failed, which is undone whole and its
- * failure returned.  A RELEASE stands even then: the hardware keeps the
- * level it could not leave, applied[] keeps saying so, every session hears
- * LinkLost, and the failure is returned for diagnostics. */
-static int32_t copp__move(copp_connector *c, int t, uint32_t *held, uint32_t to, uint32_t mode, uint32_t *why)
+ * entering or leaving), then (COPP__APPLY) apply the derived level if it is
+ * not what the hardware carries.  A move that raises the derived level is
+ * a request the hardware may refuse: if the apply fails it is undone whole
+ * and its failure returned.  Every other move (a release, a lowering, a
+ * request that keeps the derived level) stands even then: the hardware
+ * keeps what it carries (fail closed), applied[] keeps saying so, the call
+ * latches LinkLost to every session (at its exit, copp__leave) and k->why
+ * says why; it returns S_OK.  *held follows whenever the move stands. */
+static int32_t copp__move(copp__call *k, int t, uint32_t *held, uint32_t to, int mode)
 {
-    uint32_t from = *held, eff;
+    copp_connector *c = k->c;
+    uint32_t from = *held, was = copp__derive(c->counts[t], t), eff;
     int32_t r = COPP_S_OK;
     if (from != COPP__NOWHERE) copp__count(c, t, from, 0);
     if (to != COPP__NOWHERE) copp__count(c, t, to, 1);
     eff = copp__derive(c->counts[t], t);
-    if (mode != COPP__JOIN && eff != c->applied[t]) r = copp__apply(c, t, eff, NULL, why);
-    if (r != COPP_S_OK && mode == COPP__REQUEST) {
+    if (mode == COPP__APPLY && eff != c->applied[t]) r = copp__apply(c, t, eff, NULL, &k->why);
+    if (r != COPP_S_OK && copp__raises(t, was, eff)) {
         if (to != COPP__NOWHERE) copp__count(c, t, to, 0);
         if (from != COPP__NOWHERE) copp__count(c, t, from, 1);
         return r;
     }
-    if (r != COPP_S_OK) copp_connector_event(c, COPP_STATUS_LINK_LOST);
+    if (r != COPP_S_OK) k->flags |= COPP_STATUS_LINK_LOST;
     *held = to;
-    return r;
+    return COPP_S_OK;
 }
 
 /* A session's slot joins: level 0 of every supported type (spec 12.1),
  * COPP_LEVEL_NOT_AVAILABLE of the others. */
-static void copp__protect_join(copp_connector *c, uint32_t held[COPP__TYPES])
+static void copp__protect_join(copp__call *k, uint32_t held[COPP__TYPES])
 {
-    uint32_t unused = COPP_REASON_NONE;
     int t;
     for (t = 0; t < (int)COPP__TYPES; t++) {
         held[t] = COPP__NOWHERE;
-        if (c->protection_types & copp__type_bits[t])
-            (void)copp__move(c, t, &held[t], COPP_LEVEL_DEFAULT, COPP__JOIN, &unused);
+        if (k->c->protection_types & copp__type_bits[t])
+            (void)copp__move(k, t, &held[t], COPP_LEVEL_DEFAULT, COPP__JOIN);
     }
 }
 
-/* A session's slot leaves: every type it holds is released (spec 12.3).
- * Returns S_OK, or HW_FAILED's HRESULT if some lowering failed (fail closed). */
-static int32_t copp__protect_leave(copp_connector *c, uint32_t held[COPP__TYPES], uint32_t *why)
+/* A session's slot leaves: every type it holds is released (spec 12.3),
+ * fail closed when a lowering fails (copp__move). */
+static void copp__protect_leave(copp__call *k, uint32_t held[COPP__TYPES])
 {
-    int32_t hr = COPP_S_OK, r;
     int t;
-    for (t = 0; t < (int)COPP__TYPES; t++) {
-        if (held[t] == COPP__NOWHERE) continue;
-        r = copp__move(c, t, &held[t], COPP__NOWHERE, COPP__RELEASE, why);
-        if (r != COPP_S_OK && hr == COPP_S_OK) hr = r;
-    }
-    return hr;
+    for (t = 0; t < (int)COPP__TYPES; t++)
+        if (held[t] != COPP__NOWHERE) (void)copp__move(k, t, &held[t], COPP__NOWHERE, COPP__APPLY);
 }
 
 /* Resync of one type (after hot-plug, mode change, resume): read the
@@ -1587,19 +1739,27 @@ static int32_t copp__protect_resync(copp_connector *c, int t, uint32_t *why)
 
 /* >>public ----------------------------------------------------------------- */
 
-/* Storage that holds an initialized connector with open sessions or live
- * video-port keys (counts in range); anything else is garbage or empty. */
+/* Storage that holds an initialized connector in use: open sessions or
+ * live video-port keys, a call running, or a level the hardware was left
+ * carrying (all counts and levels in range); anything else is garbage or
+ * empty. */
 static int copp__in_use(const copp_connector *c)
 {
+    int t, stuck = 0;
+    for (t = 0; t < (int)COPP__TYPES; t++) stuck |= (c->applied[t] - 1u) < (uint32_t)COPP_CGMSA_LEVEL_MAX;
     return c->initialized == COPP__MAGIC &&
-           ((c->nsessions - 1u) < (uint32_t)COPP_MAX_SESSIONS || (c->nvp_keys - 1u) < (uint32_t)COPP_MAX_VP_KEYS);
+           ((c->nsessions - 1u) < (uint32_t)COPP_MAX_SESSIONS || (c->nvp_keys - 1u) < (uint32_t)COPP_MAX_VP_KEYS ||
+            c->busy == 1u || stuck);
 }
 
 COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_desc *desc)
 {
     copp__call k;
     copp_connector_desc d;   /* desc may point into c (a re-init from c->desc) */
-    uint32_t types = 0, epoch;
+    uint8_t seed[8];
+    uint32_t types = 0, busy;
+    uint64_t epoch = 0;
+    int again, i;
     int32_t r;
     copp__begin(&k, COPP_CALL_CONNECTOR_INIT, NULL);
     if (c == NULL || desc == NULL) return COPP_E_POINTER;
@@ -1609,34 +1769,49 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
         d.crypto == NULL || d.crypto->randombytes == NULL || d.crypto->rsa_decrypt == NULL ||
         d.crypto->mac_init == NULL || d.crypto->mac == NULL)
         return copp__reason_hr(COPP_REASON_BAD_CONFIG);
-    if (copp__in_use(c)) {   /* its sessions and keys would be orphaned: close them first */
-        k.c = c;
+    again = c->initialized == COPP__MAGIC;
+    if (again && c->busy == 1u) return copp__reason_hr(COPP_REASON_BUSY);   /* from its own callback: not traced */
+    if (copp__in_use(c)) {   /* its sessions, keys or levels would be orphaned: close (or resync) first */
+        copp__take(&k, c);
         return copp__leave(&k, copp__fail(&k.why, COPP_REASON_CONNECTOR_IN_USE));
     }
+    busy = c->busy;
+    if (again) c->busy = 1u;   /* a callback that calls into c changes nothing */
     r = d.hw->get_protection_types(d.hw_user, &types);
-    if (r != COPP_S_OK) return copp__cb_fail(&k.why, COPP_REASON_HW_FAILED, r);
-    if (types & ~(COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA))
-        return copp__reason_hr(COPP_REASON_BAD_CONFIG);
-    epoch = c->initialized == COPP__MAGIC ? c->epoch : 0u;   /* openings stay distinct across inits */
+    if (r != COPP_S_OK) r = copp__cb_fail(&k.why, COPP_REASON_HW_FAILED, r);
+    else if (types & ~(COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA))
+        r = copp__reason_hr(COPP_REASON_BAD_CONFIG);
+    else if (again) epoch = c->epoch;   /* openings stay distinct across inits */
+    else if (d.crypto->randombytes(d.crypto_user, seed, sizeof seed) != 0)
+        r = copp__reason_hr(COPP_REASON_CRYPTO_FAILED);
+    else   /* fresh storage: a random start, so that openings of its earlier life stay distinct */
+        for (i = 0; i < (int)sizeof seed; i++) epoch = (epoch << 8) | seed[i];
+    copp__wipe(seed, sizeof seed);
+    if (r != COPP_S_OK) {
+        if (again) c->busy = busy;   /* untouched */
+        return r;
+    }
     COPP_MEMSET(c, 0, sizeof *c);   /* every count and applied level 0 */
     COPP_MEMCPY(&c->desc, &d, sizeof d);
     c->epoch = epoch;
     c->protection_types = types;
     c->initialized = COPP__MAGIC;
-    k.c = c;
+    copp__take(&k, c);
     return copp__leave(&k, COPP_S_OK);
 }
 
 COPP_API int32_t copp_open(copp_connector *c, copp_session *s)
 {
     copp__call k;
+    copp__slot *r;
     int32_t hr = copp__enter(&k, s, c, COPP_CALL_OPEN, 1);
     if (hr == COPP_S_OK && c->nsessions >= COPP_MAX_SESSIONS) hr = copp__fail(&k.why, COPP_REASON_NO_SLOT);
     if (hr == COPP_S_OK) {
         copp__advance(&k);   /* zeroed, bound to c, listed as OPENED */
-        copp__protect_join(c, c->sessions[k.slot].level);
-        s->status_seq = 0xFFFFFFFFu;   /* placeholders until sequence start (spec 4.1) */
-        s->command_seq = 0xFFFFFFFFu;
+        r = copp__mine(&k);
+        copp__protect_join(&k, r->level);
+        r->status_seq = 0xFFFFFFFFu;   /* placeholders until sequence start (spec 4.1) */
+        r->command_seq = 0xFFFFFFFFu;
     }
     return copp__leave(&k, hr);
 }
@@ -1695,8 +1870,8 @@ static int32_t copp__start(copp__call *k, const uint8_t *sig, uint8_t plain[COPP
         copp__wipe(&s->mac, sizeof s->mac);   /* back to the all-zero state it had */
         return copp__cb_fail(&k->why, COPP_REASON_CRYPTO_FAILED, r);
     }
-    s->status_seq = copp__ld32(plain + 32);
-    s->command_seq = copp__ld32(plain + 36);
+    copp__mine(k)->status_seq = copp__ld32(plain + 32);
+    copp__mine(k)->command_seq = copp__ld32(plain + 36);
     copp__wipe(s->rgh, sizeof s->rgh);   /* single use; no longer needed */
     copp__advance(k);
     return COPP_S_OK;
@@ -1715,14 +1890,14 @@ COPP_API int32_t copp_sequence_start(copp_session *s, const uint8_t sig[256])
 /* Validate and apply DXVA_COPPSetProtectionLevelCmdData (spec 7.1). */
 static int32_t copp__set_protection_level(copp__call *k, const uint8_t *data)
 {
-    copp_connector *c = k->c;
     uint32_t type = copp__ld32(data + COPP__SPL_PROTTYPE), level = copp__ld32(data + COPP__SPL_PROTLEVEL);
     int t = copp__type_index(type);
-    if (t < 0 || !(c->protection_types & type)) return copp__fail(&k->why, COPP_REASON_BAD_PROTECTION_TYPE);
+    if (t < 0 || !(k->c->protection_types & type)) return copp__fail(&k->why, COPP_REASON_BAD_PROTECTION_TYPE);
     if (!copp__level_valid(t, level)) return copp__fail(&k->why, COPP_REASON_BAD_LEVEL);
     /* through >>protect even when the level is the same: the derived level is
-     * re-applied if the hardware does not carry it (and refused if it cannot) */
-    return copp__move(c, t, &c->sessions[k->slot].level[t], level, COPP__REQUEST, &k->why);
+     * re-applied if the hardware does not carry it; refused only if the
+     * request raises it (otherwise fail closed, LinkLost) */
+    return copp__move(k, t, &copp__mine(k)->level[t], level, COPP__APPLY);
 }
 
 /* Validate and apply DXVA_COPPSetSignalingCmdData (spec 7.2, A12): connector
@@ -1774,7 +1949,7 @@ static int32_t copp__command(copp__call *k, const uint8_t *cmd, uint8_t tag[COPP
     int is_level = copp__guid_eq(guid, copp__guid_set_protection_level);
     uint32_t need = is_level ? COPP_SET_PROTECTION_LEVEL_BYTES : COPP_SET_SIGNALING_BYTES;
     int32_t r;
-    if (copp__ld32(cmd + COPP_CMD_OFF_DWSEQUENCE) != k->s->command_seq)
+    if (copp__ld32(cmd + COPP_CMD_OFF_DWSEQUENCE) != copp__mine(k)->command_seq)
         return copp__fail(&k->why, COPP_REASON_BAD_SEQUENCE);
     if (!is_level && !copp__guid_eq(guid, copp__guid_set_signaling))
         return copp__fail(&k->why, COPP_REASON_UNKNOWN_GUID);
@@ -1784,7 +1959,7 @@ static int32_t copp__command(copp__call *k, const uint8_t *cmd, uint8_t tag[COPP
     if (!copp__ct_equal(tag, cmd + COPP_CMD_OFF_MACKDI, COPP_MAC_BYTES)) return copp__fail(&k->why, COPP_REASON_BAD_MAC);
     r = is_level ? copp__set_protection_level(k, cmd + COPP_CMD_OFF_COMMANDDATA)
                  : copp__set_signaling(k, cmd + COPP_CMD_OFF_COMMANDDATA);
-    if (r == COPP_S_OK) k->s->command_seq++;   /* wraps mod 2^32 (A4) */
+    if (r == COPP_S_OK) copp__mine(k)->command_seq++;   /* wraps mod 2^32 (A4) */
     return r;
 }
 
@@ -1806,21 +1981,41 @@ COPP_API int32_t copp_close(copp_session *s)
     if (hr != COPP_S_OK) return copp__leave(&k, hr);
     /* Drop this session's share of every type; lowering may fail in
      * hardware: the session goes all the same (fail closed, LinkLost). */
-    (void)copp__protect_leave(k.c, k.c->sessions[k.slot].level, &k.why);
+    copp__protect_leave(&k, copp__mine(&k)->level);
     cr = k.c->desc.crypto;
     if (k.from == COPP_STATE_SESSION_ACTIVE && cr->mac_release) cr->mac_release(k.c->desc.crypto_user, &s->mac);
     copp__advance(&k);   /* unlisted, the whole session wiped: CLOSED */
     return copp__leave(&k, COPP_S_OK);
 }
 
+COPP_API int32_t copp_connector_drop_session(copp_connector *c, const copp_session *s)
+{
+    copp__call k;
+    int32_t hr = copp__enter_connector(&k, c, COPP_CALL_DROP_SESSION);
+    k.who = s;
+    if (hr == COPP_S_OK && s == NULL) hr = copp__fail(&k.why, COPP_REASON_NULL_POINTER);
+    if (hr == COPP_S_OK) {
+        k.slot = copp__slot_of(c, s);   /* s is compared, never dereferenced */
+        if (k.slot >= c->nsessions) hr = copp__fail(&k.why, COPP_REASON_NOT_BOUND);
+    }
+    if (hr == COPP_S_OK) {
+        k.before = k.from = copp__mine(&k)->state;
+        k.to = copp__edge_to(COPP_CALL_DROP_SESSION, k.from);
+        if (k.to == COPP__NO_EDGE) hr = copp__fail(&k.why, COPP_REASON_BAD_STATE);   /* a kind without drop rows */
+    }
+    if (hr == COPP_S_OK) {
+        copp__protect_leave(&k, copp__mine(&k)->level);   /* fail closed, as a close */
+        copp__advance(&k);                               /* k.s is NULL: s is not touched */
+    }
+    return copp__leave(&k, hr);
+}
+
 COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags)
 {
     copp__call k;
-    uint32_t i;
-    if (copp__enter_connector(&k, c, COPP_CALL_EVENT) != COPP_S_OK) return;
-    k.flags = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
-    for (i = 0; i < c->nsessions; i++) c->sessions[i].session->pending_flags |= k.flags;
-    (void)copp__leave(&k, COPP_S_OK);
+    int32_t hr = copp__enter_connector(&k, c, COPP_CALL_EVENT);
+    if (hr == COPP_S_OK) k.flags = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
+    (void)copp__leave(&k, hr);   /* latches them */
 }
 
 /* >>status: the status requests, one table (spec 8, 5.7 - 5.10) ------------ */
@@ -1873,7 +2068,7 @@ static int32_t copp__reply_local_level(copp__call *k, uint32_t type, uint8_t *re
 {
     int t = copp__query_type(k, type);
     if (t < 0) return copp__fail(&k->why, COPP_REASON_BAD_PROTECTION_TYPE);
-    copp__st32(reply + COPP_REPLY_OFF_DWDATA, k->c->sessions[k->slot].level[t]);
+    copp__st32(reply + COPP_REPLY_OFF_DWDATA, copp__mine(k)->level[t]);
     return COPP_S_OK;
 }
 
@@ -1999,7 +2194,7 @@ static int32_t copp__query(copp__call *k, const uint8_t *in, uint8_t *image, siz
     const struct copp__status_request *q = copp__status_find(in + COPP_STIN_OFF_GUIDSTATUSREQUESTID);
     size_t maced;
     int32_t r;
-    if (copp__ld32(in + COPP_STIN_OFF_DWSEQUENCE) != k->s->status_seq)
+    if (copp__ld32(in + COPP_STIN_OFF_DWSEQUENCE) != copp__mine(k)->status_seq)
         return copp__fail(&k->why, COPP_REASON_BAD_SEQUENCE);
     if (q == NULL) return copp__fail(&k->why, COPP_REASON_UNKNOWN_GUID);
     if (copp__ld32(in + COPP_STIN_OFF_CBSIZEDATA) != q->in_size) return copp__fail(&k->why, COPP_REASON_BAD_SIZE);
@@ -2008,7 +2203,7 @@ static int32_t copp__query(copp__call *k, const uint8_t *in, uint8_t *image, siz
     if (r != COPP_S_OK) return r;
     copp__st32(image, q->reply_size);
     COPP_MEMCPY(image + COPP__IMAGE_REPLY + COPP_REPLY_OFF_RAPP, in + COPP_STIN_OFF_RAPP, COPP_RANDOM_BYTES);
-    copp__st32(image + COPP__IMAGE_REPLY + COPP_REPLY_OFF_DWFLAGS, k->s->pending_flags);   /* spec 11 */
+    copp__st32(image + COPP__IMAGE_REPLY + COPP_REPLY_OFF_DWFLAGS, copp__mine(k)->pending_flags);   /* spec 11 */
     /* whole AES blocks of the image, then the output's zeros (spec 5.4) */
     maced = (COPP__IMAGE_REPLY + (size_t)q->reply_size + 15u) & ~(size_t)15u;
     r = k->c->desc.crypto->mac(k->c->desc.crypto_user, &k->s->mac, image, maced, COPP_MACED_BYTES - maced, tag);
@@ -2030,8 +2225,8 @@ COPP_API int32_t copp_query_status(copp_session *s, const uint8_t in[4096], uint
         COPP_MEMSET(out, 0, COPP_STATUS_OUTPUT_BYTES);
         COPP_MEMCPY(out + COPP_STOUT_OFF_CBSIZEDATA, image, COPP__IMAGE_REPLY + copp__ld32(image));
         COPP_MEMCPY(out + COPP_STOUT_OFF_MACKDI, tag, COPP_MAC_BYTES);
-        s->pending_flags = 0;
-        s->status_seq++;   /* wraps mod 2^32 (A4) */
+        copp__mine(&k)->pending_flags = 0;   /* reported: cleared */
+        copp__mine(&k)->status_seq++;        /* wraps mod 2^32 (A4) */
     }
     copp__wipe(tag, sizeof tag);
     return copp__leave(&k, hr);
@@ -2095,23 +2290,24 @@ static int32_t copp__vp_get(copp__call *k, copp_videoparameters *p)
     return COPP_S_OK;
 }
 
-/* SET.  Everything that can refuse the call happens before vp_set: the new
- * key is drawn, then ACTIVATE's or CHANGE's level goes through >>protect
- * (checked against the mode, written, undone if refused); a failing vp_set
- * undoes that move (as a release: it stands even if its own write fails).
- * DEACTIVATE cannot fail the call, so it runs after vp_set. */
+/* SET, ordered so that every failure is fail closed.  Everything that can
+ * refuse the call happens before vp_set: the new key is drawn (into
+ * p->dwCPKey, wiped by the caller), then a key move that raises its level
+ * goes through >>protect (checked against the mode, written, undone if
+ * refused); a failing vp_set takes that raise back (a lowering: it stands
+ * even if its own write fails).  A move that lowers or keeps the key's
+ * level (CHANGE down, DEACTIVATE) cannot fail the call, so it runs after
+ * vp_set, when nothing else can fail. */
 static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
 {
     copp_connector *c = k->c;
     const copp_hw_ops *hw = c->desc.hw;
     int cp = (p->dwFlags & COPP_VP_FLAGS_COPYPROTECT) && (c->protection_types & COPP_PROTECTION_TYPE_ACP);
     int tv = (p->dwFlags & ~COPP_VP_FLAGS_COPYPROTECT) != 0;
-    uint32_t level = p->bCP_APSTriggerBits & 3u, cmd = p->dwCPCommand;   /* APS trigger bits = ACP level (A18) */
-    uint32_t key = 0, fresh = COPP__NOWHERE, prev, unused = COPP_REASON_NONE;
+    uint32_t cmd = p->dwCPCommand, fresh = COPP__NOWHERE, prev = COPP__NOWHERE, to = COPP__NOWHERE;
     uint32_t *held = &fresh;   /* the key's recorded level; a new key's until it is stored */
-    int moved = 0;
+    int early = 0, slot = -1;
     int32_t r;
-    int slot = -1;
     if (tv && hw->vp_set == NULL) return copp__fail(&k->why, COPP_REASON_NOT_SUPPORTED);
     if (cp) {
         if (cmd == COPP_VP_CP_CMD_DEACTIVATE || cmd == COPP_VP_CP_CMD_CHANGE) {
@@ -2120,34 +2316,32 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
             held = &c->vp_keys[slot].level;
         } else if (cmd == COPP_VP_CP_CMD_ACTIVATE) {
             if (c->nvp_keys >= COPP_MAX_VP_KEYS) return copp__fail(&k->why, COPP_REASON_NO_KEY_SLOT);
-            if (copp__vp_new_key(c, &key) != COPP_S_OK) return copp__fail(&k->why, COPP_REASON_CRYPTO_FAILED);
+            if (copp__vp_new_key(c, &p->dwCPKey) != COPP_S_OK) return copp__fail(&k->why, COPP_REASON_CRYPTO_FAILED);
         } else {
             return copp__fail(&k->why, COPP_REASON_BAD_VIDEOPARAMETERS);
         }
+        prev = *held;
+        if (cmd != COPP_VP_CP_CMD_DEACTIVATE) to = p->bCP_APSTriggerBits & 3u;   /* APS trigger bits = ACP level (A18) */
+        early = copp__raises(COPP__T_ACP, prev, to);
     }
-    prev = *held;
-    if (cp && cmd != COPP_VP_CP_CMD_DEACTIVATE) {
-        r = copp__move(c, COPP__T_ACP, held, level, COPP__REQUEST, &k->why);
+    if (early) {
+        r = copp__move(k, COPP__T_ACP, held, to, COPP__APPLY);
         if (r != COPP_S_OK) return r;
-        moved = 1;
     }
     if (tv) {
         r = hw->vp_set(c->desc.hw_user, p);
         if (r != COPP_S_OK) {
-            if (moved) (void)copp__move(c, COPP__T_ACP, held, prev, COPP__RELEASE, &unused);
+            if (early) (void)copp__move(k, COPP__T_ACP, held, prev, COPP__APPLY);   /* back down: stands */
             return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
         }
     }
     if (!cp) return COPP_S_OK;
+    if (!early) (void)copp__move(k, COPP__T_ACP, held, to, COPP__APPLY);   /* stands, fail closed */
     if (cmd == COPP_VP_CP_CMD_ACTIVATE) {
-        c->vp_keys[c->nvp_keys].key = key;
+        c->vp_keys[c->nvp_keys].key = p->dwCPKey;
         c->vp_keys[c->nvp_keys].level = fresh;
         c->nvp_keys++;
-        p->dwCPKey = key;
     } else if (cmd == COPP_VP_CP_CMD_DEACTIVATE) {
-        /* released even if lowering fails (fail closed, LinkLost raised) */
-        if (copp__move(c, COPP__T_ACP, held, COPP__NOWHERE, COPP__RELEASE, &unused) != COPP_S_OK)
-            k->why = COPP_REASON_HW_FAILED;
         c->vp_keys[slot] = c->vp_keys[--c->nvp_keys];
         c->vp_keys[c->nvp_keys].key = 0;
         c->vp_keys[c->nvp_keys].level = 0;
@@ -2191,6 +2385,7 @@ COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t i
 #undef COPP__X
         if (out != in) COPP_MEMCPY(out + COPP__VP_OEM_OFFSET, in + COPP__VP_OEM_OFFSET, 256);
     }
+    copp__wipe(&p, sizeof p);   /* dwCPKey: a live key is what CHANGE and DEACTIVATE need */
     hr = copp__leave(&k, hr);
     return copp__vp_status(hr, k.why);
 }
@@ -2217,8 +2412,7 @@ COPP_API int32_t copp_connector_resync(copp_connector *c, uint32_t copp_status_f
             }
         }
     }
-    if (k.flags) copp_connector_event(c, k.flags);
-    return copp__leave(&k, hr);
+    return copp__leave(&k, hr);   /* latches k.flags */
 }
 
 /* >>accessors -------------------------------------------------------------- */
@@ -2230,8 +2424,8 @@ COPP_API uint32_t copp_connector_vp_key_count(const copp_connector *c)
 
 COPP_API uint32_t copp_session_state(const copp_session *s)
 {
-    uint32_t slot;
-    return (s != NULL && copp__bound(s, &slot)) ? s->state : COPP_STATE_CLOSED;
+    const copp__slot *r = copp__record(s);
+    return r != NULL ? r->state : COPP_STATE_CLOSED;
 }
 
 COPP_API uint32_t copp_session_last_reason(const copp_session *s) { return s ? s->last_reason : 0u; }
@@ -2240,9 +2434,8 @@ COPP_API int copp_is_active(const copp_session *s) { return copp_session_state(s
 COPP_API uint32_t copp_session_local_level(const copp_session *s, uint32_t prot_type)
 {
     int t = copp__type_index(prot_type);
-    uint32_t slot;
-    if (s == NULL || t < 0 || !copp__bound(s, &slot)) return COPP_LEVEL_NOT_AVAILABLE;
-    return s->conn->sessions[slot].level[t];
+    const copp__slot *r = copp__record(s);
+    return (r != NULL && t >= 0) ? r->level[t] : COPP_LEVEL_NOT_AVAILABLE;
 }
 
 COPP_API uint32_t copp_connector_level(const copp_connector *c, uint32_t prot_type)
@@ -3157,8 +3350,11 @@ static int32_t copp__openssl_mac(void *user, const copp_mac_ctx *ctx, const uint
     }
     ok = ok && EVP_EncryptUpdate(m->cbc, k->scratch, &n, last, 16) == 1 && n == 16;
     if (ok) COPP_MEMCPY(tag, k->scratch, 16);
-    copp__wipe(k->scratch, 16);   /* the tag: not left behind in the backend object */
+    /* the tag is not left behind: the backend object's copy is wiped, and
+     * the context's CBC chaining value (which equals the tag) goes back to 0 */
+    copp__wipe(k->scratch, 16);
     copp__wipe(last, sizeof last);
+    if (EVP_EncryptInit_ex(m->cbc, NULL, NULL, NULL, iv0) != 1) ok = 0;
     return ok ? COPP_S_OK : COPP_E_FAIL;
 }
 

@@ -259,6 +259,7 @@ typedef struct cmd_ctx {
     bworld *w;
     copp_session *s;
     uint8_t a[4096], b[4096];   /* ACP 1 then ACP 2: the applied level changes every time */
+    copp__slot *rec;   /* the connector's record of s: its counters */
     uint32_t seq0;
     uint8_t tag[16];
 } cmd_ctx;
@@ -268,7 +269,7 @@ static void op_command(void *p)
     cmd_ctx *c = (cmd_ctx *)p;
     int32_t r1 = copp_command(c->s, c->a), r2 = copp_command(c->s, c->b);
     if ((r1 | r2) != COPP_S_OK) die("copp_command", r1 != COPP_S_OK ? r1 : r2);
-    c->s->command_seq = c->seq0;   /* rewind, so the same two commands stay valid */
+    c->rec->command_seq = c->seq0;   /* rewind, so the same two commands stay valid */
 }
 
 static void op_bare_cmac2(void *p)
@@ -292,7 +293,8 @@ static void cmd_setup(cmd_ctx *c, bworld *w, copp_session *s)
 {
     c->w = w;
     c->s = s;
-    c->seq0 = s->command_seq;
+    c->rec = copp__record(s);
+    c->seq0 = c->rec->command_seq;
     copp_app_set_protection_level(c->a, c->seq0, COPP_PROTECTION_TYPE_ACP, 1);
     copp_app_set_protection_level(c->b, c->seq0 + 1, COPP_PROTECTION_TYPE_ACP, 2);
     copp_app_mac_command(c->a, w->backend, w->user, &w->app_mac);
@@ -331,6 +333,7 @@ typedef struct st_ctx {
     bworld *w;
     copp_session *s;
     uint8_t in[4096], out[4096];
+    copp__slot *rec;   /* the connector's record of s: its counters */
     uint32_t seq0;
     uint8_t tag[16];
 } st_ctx;
@@ -340,7 +343,7 @@ static void op_status(void *p)
     st_ctx *c = (st_ctx *)p;
     int32_t hr = copp_query_status(c->s, c->in, c->out);
     if (hr != COPP_S_OK) die("copp_query_status", hr);
-    c->s->status_seq = c->seq0;
+    c->rec->status_seq = c->seq0;
 }
 
 static void op_fill_and_cmac(void *p)
@@ -369,7 +372,8 @@ static void bench_status(bworld *w, long iters)
     bw_connect(w, &w->s[0], 1);
     c.w = w;
     c.s = &w->s[0];
-    c.seq0 = w->s[0].status_seq;
+    c.rec = copp__record(&w->s[0]);
+    c.seq0 = c.rec->status_seq;
     copp__st32(data, COPP_PROTECTION_TYPE_ACP);
     for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         double ns, floor_ns;

@@ -301,6 +301,15 @@ static world *world_new(int real, const copp_hw_ops *ops)
     return world_new_ex(real, ops, COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA);
 }
 
+/* The connector's record of session i (sequence counters, latched events,
+ * levels): the test fails when the connector does not list it. */
+static copp__slot *w_rec(world *w, int i)
+{
+    copp__slot *r = copp__record(&w->s[i]);
+    assert_non_null(r);
+    return r;
+}
+
 static void world_free(world *w)
 {
     int i;

@@ -32,7 +32,7 @@ static void test_cmd_sequence_replay_skip_and_mac(void **state)
     level_cmd(w, 0, first, COPP_PROTECTION_TYPE_ACP, 1);
     assert_int_equal(copp_command(&w->s[0], first), COPP_S_OK);
     w->app[0].cmd_seq++;
-    assert_int_equal(w->s[0].command_seq, seq0 + 1);
+    assert_int_equal(w_rec(w, 0)->command_seq, seq0 + 1);
     cmd_rejected(w, 0, first, COPP_E_INVALIDARG, COPP_REASON_BAD_SEQUENCE);           /* replay */
     assert_int_equal(copp_app_set_protection_level(cmd, seq0 + 2, COPP_PROTECTION_TYPE_ACP, 2), COPP_S_OK);
     assert_int_equal(copp_app_mac_command(cmd, w->crypto, w->crypto_user, &w->app[0].mac), COPP_S_OK);
@@ -57,12 +57,12 @@ static void test_cmd_sequence_wraps(void **state)
     w->app[0].cmd_seq = 0xFFFFFFFFu;
     w->app[0].status_seq = 1;
     w_activate(w, 0);
-    assert_int_equal(w->s[0].command_seq, 0xFFFFFFFFu);
+    assert_int_equal(w_rec(w, 0)->command_seq, 0xFFFFFFFFu);
     assert_int_equal(w_level(w, 0, COPP_PROTECTION_TYPE_HDCP, 1), COPP_S_OK);
-    assert_int_equal(w->s[0].command_seq, 0u);
+    assert_int_equal(w_rec(w, 0)->command_seq, 0u);
     assert_int_equal(w->app[0].cmd_seq, 0u);
     assert_int_equal(w_level(w, 0, COPP_PROTECTION_TYPE_HDCP, 0), COPP_S_OK);
-    assert_int_equal(w->s[0].command_seq, 1u);
+    assert_int_equal(w_rec(w, 0)->command_seq, 1u);
     world_free(w);
 }
 

@@ -249,10 +249,10 @@ static void x_step(xworld *w, int nsess, int a)
         if (m->st[t] == COPP_STATE_CLOSED) continue;
         assert_int_equal(copp_session_local_level(&w->s[t], COPP_PROTECTION_TYPE_ACP), m->acp[t]);
         assert_int_equal(copp_session_local_level(&w->s[t], COPP_PROTECTION_TYPE_HDCP), m->hdcp[t]);
-        assert_int_equal(w->s[t].pending_flags, m->pending[t]);
+        assert_int_equal(copp__record(&w->s[t])->pending_flags, m->pending[t]);
         if (m->st[t] == COPP_STATE_SESSION_ACTIVE) {
-            assert_int_equal(w->s[t].status_seq, x_sstart(t) + m->sc[t]);
-            assert_int_equal(w->s[t].command_seq, x_cstart(t) + m->cc[t]);
+            assert_int_equal(copp__record(&w->s[t])->status_seq, x_sstart(t) + m->sc[t]);
+            assert_int_equal(copp__record(&w->s[t])->command_seq, x_cstart(t) + m->cc[t]);
         }
     }
     st = x_applied(m, 1, nsess);

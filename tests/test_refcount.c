@@ -176,7 +176,7 @@ static void test_rc_events_once_per_session(void **state)
     assert_int_equal(copp__ld32(out + 36), COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
     assert_int_equal(w_query(w, 2, g_q_conn, NULL, 0, out), COPP_S_OK);
     assert_int_equal(copp__ld32(out + 36), 0);
-    assert_int_equal(w->s[3].pending_flags, 0);
+    assert_int_equal(w_rec(w, 3)->pending_flags, 0);
     world_free(w);
 }
 

@@ -26,8 +26,8 @@ static void test_sig_both_encodings_key_the_session(void **state)
         uint8_t out[4096];
         static const uint8_t g_conn[16] = COPP_GUID_DXVA_COPPQueryConnectorType;
         w_to_state(w, 0, COPP_STATE_SESSION_ACTIVE, enc);
-        assert_int_equal(w->s[0].status_seq, w->app[0].status_seq);
-        assert_int_equal(w->s[0].command_seq, w->app[0].cmd_seq);
+        assert_int_equal(w_rec(w, 0)->status_seq, w->app[0].status_seq);
+        assert_int_equal(w_rec(w, 0)->command_seq, w->app[0].cmd_seq);
         /* kDI was recovered: a MACed command and a MACed reply both verify */
         assert_int_equal(w_level(w, 0, COPP_PROTECTION_TYPE_HDCP, 1), COPP_S_OK);
         assert_int_equal(w_query(w, 0, g_conn, NULL, 0, out), COPP_S_OK);
@@ -88,7 +88,7 @@ static void test_sig_backend_big_endian_mode(void **state)
     }
     for (i = 0; i < 256; i++) be[i] = le[255 - i];
     assert_int_equal(copp_sequence_start(&w->s[0], be), COPP_S_OK);
-    assert_int_equal(w->s[0].status_seq, 10);
+    assert_int_equal(w_rec(w, 0)->status_seq, 10);
     world_free(w);
 }
 
@@ -119,8 +119,8 @@ static void test_sig_backend_pkcs1v15_mode(void **state)
     mp_clear_multi(&m, &n, &e, NULL);
     for (i = 0; i < 256; i++) sig[i] = em[255 - i];
     assert_int_equal(copp_sequence_start(&w->s[0], sig), COPP_S_OK);
-    assert_int_equal(w->s[0].status_seq, 0xAABBCCDDu);
-    assert_int_equal(w->s[0].command_seq, 0x01020304u);
+    assert_int_equal(w_rec(w, 0)->status_seq, 0xAABBCCDDu);
+    assert_int_equal(w_rec(w, 0)->command_seq, 0x01020304u);
     world_free(w);
 
     /* in that mode a raw (unpadded) signature is refused as bad padding */
@@ -153,7 +153,7 @@ static void test_sig_openssl_backend(void **state)
                                                   COPP_APP_SIG_RAW_LE, sig_n(), sig_e()), COPP_S_OK);
     for (i = 0; i < 256; i++) be[i] = le[255 - i];
     assert_int_equal(copp_sequence_start(&w->s[0], be), COPP_S_OK);
-    assert_int_equal(w->s[0].status_seq, 10);
+    assert_int_equal(w_rec(w, 0)->status_seq, 10);
     world_free(w);
 }
 

@@ -213,10 +213,10 @@ static void test_status_alias_and_wrap(void **state)
     assert_int_equal(copp_query_status(&w->s[0], buf, buf), COPP_S_OK);
     assert_int_equal(copp_app_verify_status(buf, w_rapp, w->crypto, w->crypto_user, &w->app[0].mac), COPP_S_OK);
     assert_int_equal(copp__ld32(buf + 40), COPP_CONNECTOR_TYPE_DVI);
-    assert_int_equal(w->s[0].status_seq, 0u);   /* wrapped */
+    assert_int_equal(w_rec(w, 0)->status_seq, 0u);   /* wrapped */
     w->app[0].status_seq = 0;
     assert_int_equal(w_query(w, 0, g_q_conn, NULL, 0, buf), COPP_S_OK);
-    assert_int_equal(w->s[0].status_seq, 1u);
+    assert_int_equal(w_rec(w, 0)->status_seq, 1u);
     /* a reply whose MAC or rApp was altered fails the application's check */
     buf[100] ^= 1;
     assert_int_equal(copp_app_verify_status(buf, w_rapp, w->crypto, w->crypto_user, &w->app[0].mac),

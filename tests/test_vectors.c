@@ -318,8 +318,8 @@ static void vec_signature_case(const vec_set *vs, const vec_case *c)
     if (want == COPP_S_OK) {
         uint8_t kdi[16];
         assert_int_equal(copp_session_state(&w->s[0]), COPP_STATE_SESSION_ACTIVE);
-        assert_int_equal(w->s[0].status_seq, vec_u32(c, "status_start"));
-        assert_int_equal(w->s[0].command_seq, vec_u32(c, "command_start"));
+        assert_int_equal(w_rec(w, 0)->status_seq, vec_u32(c, "status_start"));
+        assert_int_equal(w_rec(w, 0)->command_seq, vec_u32(c, "command_start"));
         /* the session holds the vector's kDI: a command MACed with it is accepted */
         hex_or_die(vec_get(c, "kdi"), kdi, 16);
         vec_app_mac(w, 0, kdi);

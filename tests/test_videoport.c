@@ -283,11 +283,22 @@ static void test_vp_slots_and_failures(void **state)
     w->hw.fail_at = w->hw.calls + 1;
     vp_rejected(w, vp, COPP_ERROR_GEN_FAILURE);
     assert_int_equal(copp_connector_vp_key_count(&w->conn), 0);
-    k = vp_activate(w, 2);
-    /* CHANGE whose write fails: the key keeps its level */
-    vp_build(vp, COPP_VP_COMMAND_SET, COPP_VP_FLAGS_COPYPROTECT, COPP_VP_CP_CMD_CHANGE, k, 1);
+    k = vp_activate(w, 1);
+    /* a CHANGE up whose write fails: refused, the key keeps its level */
+    vp_build(vp, COPP_VP_COMMAND_SET, COPP_VP_FLAGS_COPYPROTECT, COPP_VP_CP_CMD_CHANGE, k, 2);
     w->hw.fail_at = w->hw.calls + 1;
     vp_rejected(w, vp, COPP_ERROR_GEN_FAILURE);
+    assert_int_equal(w->conn.vp_keys[0].level, 1);
+    assert_int_equal(vp_cp(w, COPP_VP_CP_CMD_CHANGE, k, 2), COPP_NO_ERROR);
+    /* a CHANGE down whose write fails: taken all the same, the hardware
+     * keeps level 2 (fail closed) and the session hears LinkLost */
+    w->hw.fail_at = w->hw.calls + 2;   /* check_protection(1) passes, the write fails */
+    assert_int_equal(vp_cp(w, COPP_VP_CP_CMD_CHANGE, k, 1), COPP_NO_ERROR);
+    assert_int_equal(w->hw.failed_op, MOCK_OP_SET_PROTECTION);
+    assert_int_equal(w->conn.vp_keys[0].level, 1);
+    assert_int_equal(w->hw.level[1], 2);
+    assert_int_equal(copp_connector_level(&w->conn, T_ACP), 2);
+    assert_int_equal(w_rec(w, 0)->pending_flags, COPP_STATUS_LINK_LOST);
     /* DEACTIVATE whose write fails: the key is released all the same, the
      * hardware keeps level 2 (fail closed) and the session hears LinkLost */
     w->hw.fail_at = w->hw.calls + 1;
@@ -295,7 +306,7 @@ static void test_vp_slots_and_failures(void **state)
     assert_int_equal(copp_connector_vp_key_count(&w->conn), 0);
     assert_int_equal(w->hw.level[1], 2);
     assert_int_equal(copp_connector_level(&w->conn, T_ACP), 2);
-    assert_int_equal(w->s[0].pending_flags, COPP_STATUS_LINK_LOST);
+    assert_int_equal(w_rec(w, 0)->pending_flags, COPP_STATUS_LINK_LOST);
     {
         uint8_t out[4096];
         assert_int_equal(w_query(w, 0, g_q_conn, NULL, 0, out), COPP_S_OK);

@@ -18,7 +18,8 @@ static const char *call_name(unsigned c)
 {
     static const char *n[] = { "copp_connector_init", "copp_open", "copp_get_certificate_length",
                                "copp_key_exchange", "copp_sequence_start", "copp_command", "copp_query_status",
-                               "copp_close" };
+                               "copp_close", "copp_connector_event", "copp_handle_videoparameters",
+                               "copp_connector_resync", "copp_connector_drop_session" };
     return c < sizeof n / sizeof n[0] ? n[c] : "?";
 }
 

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_bytes(&in, cmd, 40);
         dlen = fz_u8(&in);
         fz_bytes(&in, cmd + 40, dlen);
-        if (flags & 1) copp__st32(cmd + 32, w.s[i].command_seq);
+        if (flags & 1) copp__st32(cmd + 32, fz_rec(&w, i)->command_seq);
         if (flags & 2) memcpy(cmd + 16, (flags & 4) ? g_sig : g_level, 16);
         if (flags & 8) copp__st32(cmd + 36, (flags & 4) ? 64u : 16u);
         if (flags & 16) fz_mac(&w, i, cmd);
@@ -40,8 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (hr != COPP_S_OK) {
             fz_snap_same(&sn, &w, i);   /* nothing consumed, nothing applied */
         } else {
-            FZ_CHECK(w.s[i].command_seq == sn.s.command_seq + 1u);
-            FZ_CHECK(copp__ld32(cmd + 32) == sn.s.command_seq);
+            FZ_CHECK(fz_rec(&w, i)->command_seq == sn.rec.command_seq + 1u);
+            FZ_CHECK(copp__ld32(cmd + 32) == sn.rec.command_seq);
         }
         fz_invariants(&w);
     }

@@ -98,6 +98,15 @@ static inline void fz_mac(fz_world *w, int i, uint8_t cmd[4096])
     mock_mac(&w->mc, &key, cmd + 16, 4080, 0, cmd);
 }
 
+/* The connector's record of session i (copp__record), or a zero record
+ * when the connector does not list it. */
+static inline const copp__slot *fz_rec(const fz_world *w, int i)
+{
+    static const copp__slot none;
+    const copp__slot *r = copp__record(&w->s[i]);
+    return r != NULL ? r : &none;
+}
+
 /* Session i's local level of type t, as the library reports it. */
 static inline uint32_t fz_level(const fz_world *w, int i, int t)
 {

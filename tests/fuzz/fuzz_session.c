@@ -33,10 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 static uint8_t in2[4096];
                 w.stray = w.s[i];
                 fz_snap_take(&sn, &w, i);
-                copp_app_set_protection_level(cmd, w.s[i].command_seq, COPP_PROTECTION_TYPE_ACP, arg & 3u);
+                copp_app_set_protection_level(cmd, fz_rec(&w, i)->command_seq, COPP_PROTECTION_TYPE_ACP, arg & 3u);
                 fz_mac(&w, i, cmd);
                 FZ_CHECK(copp_command(&w.stray, cmd) == COPP_E_UNEXPECTED);
-                copp_app_status_request(in2, w.rgh[i], fz_status_guids(0), w.s[i].status_seq, NULL, 0);
+                copp_app_status_request(in2, w.rgh[i], fz_status_guids(0), fz_rec(&w, i)->status_seq, NULL, 0);
                 FZ_CHECK(copp_query_status(&w.stray, in2, out) == COPP_E_UNEXPECTED);
                 FZ_CHECK(copp_close(&w.stray) == COPP_E_UNEXPECTED);
                 FZ_CHECK(copp_session_state(&w.stray) == COPP_STATE_CLOSED);
@@ -60,8 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             static const uint32_t types[4] = { COPP_PROTECTION_TYPE_HDCP, COPP_PROTECTION_TYPE_ACP,
                                                COPP_PROTECTION_TYPE_CGMSA, 0x80000002u };
             uint8_t lv = fz_u8(&in);
-            copp_app_set_protection_level(cmd, w.s[i].command_seq, types[arg & 3], lv & 15u);
-            if (arg & 4) copp__st32(cmd + 32, w.s[i].command_seq + 1u);
+            copp_app_set_protection_level(cmd, fz_rec(&w, i)->command_seq, types[arg & 3], lv & 15u);
+            if (arg & 4) copp__st32(cmd + 32, fz_rec(&w, i)->command_seq + 1u);
             fz_mac(&w, i, cmd);
             if ((arg & 0x18) == 0x18) cmd[1] ^= 1;
             copp_command(&w.s[i], cmd);
@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint8_t d[64];
             memset(d, 0, sizeof d);
             fz_bytes(&in, d, 28);
-            copp_app_command(cmd, g_sig, w.s[i].command_seq, d, 64);
+            copp_app_command(cmd, g_sig, fz_rec(&w, i)->command_seq, d, 64);
             fz_mac(&w, i, cmd);
             copp_command(&w.s[i], cmd);
             break;
@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint8_t d[4];
             int k = arg & 7;
             copp__st32(d, (uint32_t)1u << ((arg >> 3) & 3));
-            copp_app_status_request(cmd, w.rgh[i], fz_status_guids(k), w.s[i].status_seq - ((arg >> 5) & 1u), d,
+            copp_app_status_request(cmd, w.rgh[i], fz_status_guids(k), fz_rec(&w, i)->status_seq - ((arg >> 5) & 1u), d,
                                     copp__status_requests[k].in_size);
             copp_query_status(&w.s[i], cmd, out);
             break;

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_snap_same(&sn, &w, 0);
     } else {
         FZ_CHECK(copp_is_active(&w.s[0]));
-        FZ_CHECK(w.s[0].status_seq == copp__ld32(sig + 32) && w.s[0].command_seq == copp__ld32(sig + 36));
+        FZ_CHECK(fz_rec(&w, 0)->status_seq == copp__ld32(sig + 32) && fz_rec(&w, 0)->command_seq == copp__ld32(sig + 36));
         FZ_CHECK(copp_sequence_start(&w.s[0], sig) == COPP_E_UNEXPECTED);
     }
     fz_invariants(&w);

@@ -1,11 +1,12 @@
 /* fuzz_snap.h -- "a failed call changes nothing" for the fuzz targets. */
 #ifndef FUZZ_SNAP_H
 #define FUZZ_SNAP_H
-typedef struct fz_snap { copp_session s; copp_connector c; uint32_t hw_level[3], hw_log, hw_sig; } fz_snap;
+typedef struct fz_snap { copp_session s; copp__slot rec; copp_connector c; uint32_t hw_level[3], hw_log, hw_sig; } fz_snap;
 
 static inline void fz_snap_take(fz_snap *sn, const fz_world *w, int i)
 {
     sn->s = w->s[i];
+    sn->rec = *fz_rec(w, i);
     sn->c = w->conn;
     memcpy(sn->hw_level, w->hw.level, sizeof sn->hw_level);
     sn->hw_log = w->hw.nlog;

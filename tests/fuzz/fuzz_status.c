@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t k;
         memset(req, 0, sizeof req);
         fz_bytes(&in, req, 44);
-        if (flags & 1) copp__st32(req + 32, w.s[0].status_seq);
+        if (flags & 1) copp__st32(req + 32, fz_rec(&w, 0)->status_seq);
         if (flags & 2) memcpy(req + 16, fz_status_guids((flags >> 5) & 7), 16);
         if (flags & 4) copp__st32(req + 36, copp__status_requests[(flags >> 5) & 7].in_size);
         if (flags & 8) copp_connector_event(&w.conn, flags & 16 ? COPP_STATUS_RENEGOTIATION_REQUIRED : COPP_STATUS_LINK_LOST);
@@ -38,9 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fz_kdi(0, key.bytes);
             FZ_CHECK(copp_app_verify_status(out, req, &mock_crypto_table, &w.mc, &key) == COPP_S_OK);
             FZ_CHECK(sz == 32 || sz == 44 || sz == 72 || sz == 88);
-            FZ_CHECK(copp__ld32(out + 36) == sn.s.pending_flags);
+            FZ_CHECK(copp__ld32(out + 36) == sn.rec.pending_flags);
             for (k = 20 + sz; k < sizeof out; k++) FZ_CHECK(out[k] == 0);
-            FZ_CHECK(w.s[0].status_seq == sn.s.status_seq + 1u && w.s[0].pending_flags == 0);
+            FZ_CHECK(fz_rec(&w, 0)->status_seq == sn.rec.status_seq + 1u && fz_rec(&w, 0)->pending_flags == 0);
         }
         fz_invariants(&w);
     }

@@ -43,7 +43,7 @@ static long one_op(copp_connector *c, copp_session *s, uint8_t rgh[16], mock_cry
         break;
     case 1: case 2: case 3:
         if (copp_is_active(s)) {
-            copp_app_set_protection_level(cmd, s->command_seq, (r >> 8) % 3 == 0 ? COPP_PROTECTION_TYPE_HDCP
+            copp_app_set_protection_level(cmd, copp__record(s)->command_seq, (r >> 8) % 3 == 0 ? COPP_PROTECTION_TYPE_HDCP
                                           : (r >> 8) % 3 == 1 ? COPP_PROTECTION_TYPE_ACP : COPP_PROTECTION_TYPE_CGMSA,
                                           (r >> 12) % 2);   /* 0/1: valid for every type */
             mock_mac(mc, &key, cmd + 16, 4080, 0, cmd);
@@ -53,7 +53,7 @@ static long one_op(copp_connector *c, copp_session *s, uint8_t rgh[16], mock_cry
         break;
     case 4:
         if (copp_is_active(s)) {
-            copp_app_status_request(cmd, rgh, g_conn, s->status_seq, NULL, 0);
+            copp_app_status_request(cmd, rgh, g_conn, copp__record(s)->status_seq, NULL, 0);
             FZ_CHECK(copp_query_status(s, cmd, out) == COPP_S_OK);
         }
         break;
