@@ -618,13 +618,17 @@ typedef struct copp_crypto {
 
 struct copp_session;
 
-/* One trace record per public call (optional hook in the descriptor). */
+/* One trace record per public call on an initialized connector (optional
+ * hook in the descriptor), written when the call's update is complete; none
+ * for a call refused as busy (COPP_REASON_BUSY).  The hook must not call
+ * into copp (CONVENTIONS: such calls are refused). */
 typedef struct copp_trace {
     uint32_t call;                      /* COPP_CALL_* */
-    const struct copp_session *session; /* NULL for connector-wide calls */
+    const struct copp_session *session; /* NULL for connector-wide calls; the dropped storage for
+                                           copp_connector_drop_session (never dereferenced) */
     int32_t  result;                    /* the HRESULT returned */
     uint32_t reason;                    /* COPP_REASON_* */
-    uint32_t state_before, state_after; /* COPP_STATE_* */
+    uint32_t state_before, state_after; /* COPP_STATE_* (a drop: the slot's, then CLOSED) */
     uint32_t flags;                     /* COPP_STATUS_* this call latched to every session: an
                                            event's or resync's, or LinkLost when the hardware
                                            refused a lowering or a re-apply (fail closed) */
@@ -998,8 +1002,9 @@ COPP_API const char *copp_key_reason_str(uint32_t reason);
 /* State of the libtom backend: pass its address as crypto_user.  One per
  * connector (its MAC scratch is used by every session of that connector).
  * libtommath allocates its digits from the C heap and its mp_exptmod keeps a
- * window table of about 6 KB on the stack; copp itself does neither.  A
- * kernel driver plugs in its own crypto.
+ * window table of about 6 KB on the stack (256 mp_int headers: sizes and
+ * pointers, not wiped; the digits are on the heap); copp itself does
+ * neither.  A kernel driver plugs in its own crypto.
  * Heap residue: copp wipes every mp_int it owns before libtommath frees it,
  * but libtommath 1.2 (the system library) frees its own temporaries, and the
  * old digits of a value it grows, without zeroing them.  After every
@@ -1740,16 +1745,14 @@ static int32_t copp__protect_resync(copp_connector *c, int t, uint32_t *why)
 /* >>public ----------------------------------------------------------------- */
 
 /* Storage that holds an initialized connector in use: open sessions or
- * live video-port keys, a call running, or a level the hardware was left
- * carrying (all counts and levels in range); anything else is garbage or
- * empty. */
+ * live video-port keys, or a level the hardware was left carrying (counts
+ * and levels in range); anything else is garbage or empty. */
 static int copp__in_use(const copp_connector *c)
 {
     int t, stuck = 0;
+    if (c->initialized != COPP__MAGIC) return 0;
     for (t = 0; t < (int)COPP__TYPES; t++) stuck |= (c->applied[t] - 1u) < (uint32_t)COPP_CGMSA_LEVEL_MAX;
-    return c->initialized == COPP__MAGIC &&
-           ((c->nsessions - 1u) < (uint32_t)COPP_MAX_SESSIONS || (c->nvp_keys - 1u) < (uint32_t)COPP_MAX_VP_KEYS ||
-            c->busy == 1u || stuck);
+    return (c->nsessions - 1u) < (uint32_t)COPP_MAX_SESSIONS || (c->nvp_keys - 1u) < (uint32_t)COPP_MAX_VP_KEYS || stuck;
 }
 
 COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_desc *desc)
@@ -1775,7 +1778,7 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
         copp__take(&k, c);
         return copp__leave(&k, copp__fail(&k.why, COPP_REASON_CONNECTOR_IN_USE));
     }
-    busy = c->busy;
+    busy = again ? c->busy : 0u;
     if (again) c->busy = 1u;   /* a callback that calls into c changes nothing */
     r = d.hw->get_protection_types(d.hw_user, &types);
     if (r != COPP_S_OK) r = copp__cb_fail(&k.why, COPP_REASON_HW_FAILED, r);
