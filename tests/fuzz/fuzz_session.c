@@ -98,11 +98,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
         case 13:
-            if (arg & 0x80) {   /* init again: refused while a session or key is live */
+            if (arg & 0x80) {   /* init again: refused while a session or key is live, or a level is left on */
                 copp_connector_desc d;
                 int busy = w.conn.nvp_keys != 0, armed = w.hw.fail_at > w.hw.calls, k;
                 int32_t hr;
                 for (k = 0; k < FZ_SESSIONS; k++) busy |= copp_session_state(&w.s[k]) != COPP_STATE_CLOSED;
+                for (k = 0; k < 3; k++) busy |= w.conn.applied[k] != 0;
                 memcpy(&d, &w.conn.desc, sizeof d);
                 hr = copp_connector_init(&w.conn, &d);
                 if (busy) FZ_CHECK(hr == COPP_E_UNEXPECTED);
