@@ -12,6 +12,7 @@
 #   make bench           hot paths vs their floors, timed (table, build/bench.csv, build/bench.png)
 #   make bench-icount    the same cases as instruction counts under callgrind (build/bench-icount.csv)
 #   make budgets         stack per entry point, object and code sizes, zero-allocation proof
+#   make readme-figures  regenerate the figures blocks of README.md and docs/ (readme-check compares)
 #   make heap-residue    key material a sequence start leaves in freed heap, per backend
 #   make clean
 
@@ -40,7 +41,7 @@ CFG_openssl  := -DCOPP_TEST_OPENSSL   # real-crypto tests on the OpenSSL backend
 TEST_SRC := $(wildcard tests/*.c)
 
 .PHONY: all test check demo clean deps deps-demo compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize \
-        ctgrind stress bench-icount deps-bench install consumer-check windows-check docs docs-check be-check heap-residue vectors vectors-check
+        ctgrind stress bench-icount readme-figures readme-check deps-bench install consumer-check windows-check docs docs-check be-check heap-residue vectors vectors-check
 
 PREFIX ?= /usr/local
 
@@ -91,6 +92,16 @@ bench-icount: $(BUILD)/copp_bench | deps
 	@rm -rf $(BUILD)/icount && mkdir -p $(BUILD)/icount
 	@COPP_VECTORS=$(VECTORS) COPP_BENCH_CG_OUT=$(BUILD)/icount/cg.out valgrind -q --tool=callgrind --collect-atstart=no \
 	  --callgrind-out-file=$(BUILD)/icount/cg.out $(BUILD)/copp_bench icount $(BUILD)/bench-icount.csv
+
+# The measured figures in README.md and docs/ (marker-delimited blocks),
+# regenerated from make budgets and make bench-icount; readme-check compares
+# them (sizes always, the rest where the block's fingerprint is this machine's).
+FIGURE_DOCS := README.md docs/integration.md docs/bench.md
+readme-figures: | deps
+	@python3 tools/figures.py write $(FIGURE_DOCS)
+
+readme-check: | deps
+	@python3 tools/figures.py check $(FIGURE_DOCS)
 
 deps-bench: deps
 	@bash scripts/install-deps.sh bench
@@ -270,6 +281,8 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets | tail -n 1
 	@echo "== coppdump: every vector, and the inputs a user gets wrong"
 	@python3 tests/test_coppdump.py $(BUILD)/coppdump $(VECTORS) $(SHARED_VECTORS)
+	@echo "== README and docs figures: what make budgets and make bench-icount give now"
+	@$(MAKE) --no-print-directory readme-check
 	@echo "== docs: the state-machine diagram matches the code"
 	@$(MAKE) --no-print-directory docs-check
 	@echo "== big-endian run (s390x under qemu-user)"
