@@ -42,8 +42,12 @@ def fingerprint(kind):
     cc = os.environ.get('CC', 'cc')
     fp = [sh('%s --version' % cc).splitlines()[0], 'libtomcrypt ' + pkg('libtomcrypt-dev'),
           'libtommath ' + pkg('libtommath-dev'), 'libssl ' + pkg('libssl-dev')]
-    if kind == 'icount':
+    if kind == 'icount':   # glibc and OpenSSL pick code paths by CPUID: the CPU model counts too
         fp.append('valgrind ' + pkg('valgrind'))
+        try:
+            fp.append(next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')))
+        except (OSError, StopIteration):
+            fp.append('cpu unknown')
     fp.append(os.uname().machine)
     return '; '.join(fp)
 
