@@ -143,6 +143,8 @@ def blocks(text):
 def fill(kind, data):
     body = render(kind, data)
     fp = ('<!-- fingerprint: %s -->\n' % fingerprint(kind)) if kind in KINDS_WITH_FP else ''
+    if kind in ('budgets', 'icount'):   # the same, visible
+        body = '_Made on: %s._\n\n' % fingerprint(kind) + body
     return '<!-- figures:%s begin (make readme-figures; do not edit) -->\n%s%s<!-- figures:%s end -->' % (kind, fp, body, kind)
 
 
