@@ -2706,15 +2706,24 @@ COPP_API int32_t copp_libtom_init(copp_libtom *k, const copp_rsa_private_key *ke
  * under LTM_DESC; this declaration matches it). */
 extern const ltc_math_descriptor ltm_desc;
 
+/* Longest input copp__libtom_is_encrypted decodes.  libtomcrypt 1.18's
+ * flexi decoder recurses once per nesting level (about 130 bytes of stack
+ * each, no depth limit), so 8 KB of nested SEQUENCE headers took some 260 KB
+ * of stack and crashed threads with smaller stacks (musl's default is
+ * 128 KB); 2048 bytes bound it to about 70 KB.  An encrypted RSA-2048
+ * PKCS #8 key is about 1.3 KB. */
+#define COPP__LIBTOM_ENCRYPTED_MAX 2048u
+
 /* An EncryptedPrivateKeyInfo (PKCS #8): SEQUENCE { AlgorithmIdentifier
  * SEQUENCE { OID, ... }, OCTET STRING }, as libtomcrypt's flexi decoder sees
- * it.  Asked only of input that neither import accepted, so the decoded
- * tree holds no plaintext key. */
+ * it, of at most COPP__LIBTOM_ENCRYPTED_MAX bytes.  Asked only of input that
+ * neither import accepted, so the decoded tree holds no plaintext key. */
 static int copp__libtom_is_encrypted(const uint8_t *der, size_t len)
 {
     ltc_asn1_list *l = NULL;
     unsigned long used = (unsigned long)len;
     int enc = 0;
+    if (len > COPP__LIBTOM_ENCRYPTED_MAX) return 0;
     if (der_decode_sequence_flexi(der, &used, &l) != CRYPT_OK || l == NULL) return 0;
     if (l->type == LTC_ASN1_SEQUENCE && l->child != NULL) {
         const ltc_asn1_list *alg = l->child, *data = alg->next;

@@ -40,6 +40,9 @@ static void copp_test_assert_failed(const char *what, const char *file, int line
 #include <string.h>
 #include <cmocka.h>
 #ifndef COPP_TEST_CORE
+#include <pthread.h>
+#endif
+#ifndef COPP_TEST_CORE
 #include <jansson.h>
 #endif
 

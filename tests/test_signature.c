@@ -368,6 +368,68 @@ static void test_key_truncated_and_garbage_refused(void **state)
     assert_true(tried > 100);
 }
 
+/* Deeply nested DER: SEQUENCE in SEQUENCE, `len` bytes (a NULL innermost). */
+static size_t key_nest(uint8_t *out, size_t len)
+{
+    size_t n = 2, h;
+    out[len - 2] = 0x05; out[len - 1] = 0x00;
+    for (;;) {
+        h = n < 128 ? 2 : n < 256 ? 3 : 4;
+        if (n + h > len) break;
+        out[len - n - h] = 0x30;
+        if (h == 2) out[len - n - 1] = (uint8_t)n;
+        if (h == 3) { out[len - n - 2] = 0x81; out[len - n - 1] = (uint8_t)n; }
+        if (h == 4) { out[len - n - 3] = 0x82; out[len - n - 2] = (uint8_t)(n >> 8); out[len - n - 1] = (uint8_t)n; }
+        n += h;
+    }
+    memmove(out, out + len - n, n);
+    return n;
+}
+
+typedef struct key_nest_job { const uint8_t *der; size_t len; int32_t hr; uint32_t why; } key_nest_job;
+
+static void *key_nest_thread(void *arg)
+{
+    static copp_libtom k;   /* 4 KB of struct: not on the small stack */
+    key_nest_job *j = (key_nest_job *)arg;
+    j->hr = copp_libtom_init_der(&k, j->der, j->len, NULL, NULL, 0);
+    j->why = k.key_reason;
+    copp_libtom_free(&k);
+    return NULL;
+}
+
+/* A key file of nested SEQUENCE headers (about 2000 levels in 8 KB) is
+ * refused by both backends on a 192 KB thread stack.  libtomcrypt 1.18's
+ * flexi decoder recurses per level: the libtom backend's encrypted-key test
+ * once took about 260 KB of stack on it and crashed here. */
+static void test_key_nested_der_bounded_stack(void **state)
+{
+    static uint8_t der[COPP_KEY_MAX_BYTES];
+    static const size_t sizes[3] = { COPP_KEY_MAX_BYTES, 4096, 2048 };
+    pthread_attr_t attr;
+    pthread_t t;
+    size_t i;
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        key_nest_job j;
+        key_be b;
+        j.len = key_nest(der, sizes[i]);
+        j.der = der;
+        j.hr = 0;
+        j.why = COPP_KEY_COUNT_;
+        assert_true(j.len > sizes[i] - 4 && der[0] == 0x30);
+        assert_int_equal(pthread_attr_init(&attr), 0);
+        assert_int_equal(pthread_attr_setstacksize(&attr, 192u * 1024u), 0);
+        assert_int_equal(pthread_create(&t, &attr, key_nest_thread, &j), 0);
+        assert_int_equal(pthread_join(t, NULL), 0);
+        pthread_attr_destroy(&attr);
+        assert_int_equal(j.hr, COPP_E_INVALIDARG);
+        assert_int_equal(j.why, COPP_KEY_NOT_PRIVATE_KEY);
+        kb_init(&b, 1);   /* OpenSSL's decoder stops at its nesting limit: the same reason */
+        kb_refused(&b, kb_der(&b, der, j.len), COPP_KEY_NOT_PRIVATE_KEY, "nested SEQUENCEs");
+    }
+}
+
 static void test_key_input_guards(void **state)
 {
     static uint8_t big[COPP_KEY_MAX_BYTES + 1];
@@ -531,6 +593,7 @@ static const struct CMUnitTest signature_tests[] = {
     cmocka_unit_test(test_key_files_refused_with_their_reason),
     cmocka_unit_test(test_key_truncated_and_garbage_refused),
     cmocka_unit_test(test_key_input_guards),
+    cmocka_unit_test(test_key_nested_der_bounded_stack),
     cmocka_unit_test(test_key_components_validated),
     cmocka_unit_test(test_key_mac_only_backends),
     cmocka_unit_test(test_key_reason_strings),
