@@ -961,7 +961,8 @@ struct copp_session;
 
 /* One trace record per public call on an initialized connector (optional
  * hook in the descriptor), written when the call's update is complete; none
- * for a call refused as busy (COPP_REASON_BUSY).  The hook must not call
+ * for a call refused as busy (COPP_REASON_BUSY), nor for a copp_connector_init
+ * refused for its desc (NULL, missing ops) before it looks at c.  The hook must not call
  * into copp (CONVENTIONS: such calls are refused). */
 typedef struct copp_trace {
     uint32_t call;                      /* COPP_CALL_* */
@@ -1096,14 +1097,21 @@ typedef struct copp_opm_output {
  * quiet.  Openings are numbered on: a re-init keeps counting, and fresh
  * storage starts at a random epoch (8 bytes from randombytes), so that
  * sessions of the storage's earlier life stay refused (see CONVENTIONS).
+ * Re-entry: while an init runs, a call its callbacks make on c changes
+ * nothing: an initialized c is busy (CONVENTIONS); fresh storage is marked
+ * as under its first init (its initialized word holds a marker until the
+ * init returns), so a nested init is refused as busy and every other call
+ * finds c not initialized.
  * Returns COPP_S_OK; COPP_E_POINTER if c or desc is NULL, or the certificate
  * pointer is NULL with a non-zero length; COPP_E_UNEXPECTED if c is in use
- * (traced with COPP_REASON_CONNECTOR_IN_USE) or busy (called from one of its
- * own callbacks: COPP_REASON_BUSY, not traced); COPP_E_INVALIDARG if a
- * required op is missing or the hardware reports types outside
- * HDCP|ACP|CGMS-A; the HRESULT of get_protection_types if it fails;
- * COPP_E_FAIL if randombytes fails (fresh storage only).  c untouched on
- * failure. */
+ * (COPP_REASON_CONNECTOR_IN_USE) or busy (called from one of its own
+ * callbacks, or from a callback of its running first init:
+ * COPP_REASON_BUSY, not traced); COPP_E_INVALIDARG if a required op is
+ * missing or the hardware reports types outside HDCP|ACP|CGMS-A; the
+ * HRESULT of get_protection_types if it fails; COPP_E_FAIL if randombytes
+ * fails (fresh storage only).  c untouched on failure.  Traced (with the
+ * hook c already has) when c was initialized, unless refused as busy or for
+ * desc's pointers and ops, which are checked before c is looked at. */
 COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_desc *desc);
 
 /* copp_open -- COPPOpenVideoSession (spec 4.1).
@@ -1245,10 +1253,12 @@ COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags
  * that raises the key's level (ACTIVATE above 0, CHANGE up) is checked and
  * written; then the other flagged members go to vp_set; then a move that
  * lowers or keeps it (CHANGE down, DEACTIVATE, ACTIVATE at 0).  If vp_set
- * fails, a raise made before it is taken back and nothing else has
+ * fails, a raise made before it is taken back and the hardware is put
+ * back at the ACP level it carried before the call (which is not the
+ * derived level when an earlier lowering was refused), and nothing else has
  * happened, so a failed SET changes nothing, hardware included (only if
- * that lowering's own write fails too does the hardware keep the higher
- * level, fail closed, with LinkLost to every session).  A lowering after
+ * that restoring write fails too does the hardware keep the raised level,
+ * fail closed, with LinkLost to every session).  A lowering after
  * vp_set cannot fail the call: the key takes its new level (or is released)
  * even if the hardware refuses the write, which keeps the level (fail
  * closed; sessions hear LinkLost).  A key is redrawn at most 8 times while
@@ -1941,6 +1951,7 @@ static const uint8_t copp__guid_set_signaling[16]        = COPP_GUID_DXVA_COPPSe
 #define COPP__SIG_RESERVED            60u /* ExtendedInfo* at 28 .. 59 are not used (A21) */
 
 #define COPP__MAGIC 0x50504F43u /* "COPP" */
+#define COPP__MAGIC_INITIALIZING 0x494E4954u /* "TINI": fresh storage while its first init runs */
 
 static int32_t copp__reason_hr(uint32_t reason)
 {
@@ -2271,7 +2282,8 @@ static void copp__advance(copp__call *k)
  * below, so counts[t][l] is always the number of contributors holding level
  * l of type t; applied[t] is what the hardware was last told (or read). */
 #define COPP__NOWHERE COPP_LEVEL_NOT_AVAILABLE
-#define COPP__JOIN    0 /* enter at level 0: counted, nothing written (level 0 raises nothing) */
+#define COPP__JOIN    0 /* counts only, nothing written: entering at level 0 (which raises
+                             nothing), or an undo that restores the hardware itself */
 #define COPP__APPLY   1 /* then make the hardware carry the derived level */
 
 /* The only statement that changes counts[]: one contributor more or fewer
@@ -2341,6 +2353,20 @@ static int32_t copp__move(copp__call *k, int t, uint32_t *held, uint32_t to, int
     return COPP_S_OK;
 }
 
+/* Undo a raise that stood, when a later step of the same call failed (a
+ * video-port key's, when vp_set fails): the contributor back at prev, and
+ * the hardware back at `before`, what it carried when the call began --
+ * not the derived level, which differs from it when an earlier lowering
+ * was refused (fail closed).  If that write fails the hardware keeps the
+ * raised level: fail closed, LinkLost to every session. */
+static void copp__move_back(copp__call *k, int t, uint32_t *held, uint32_t prev, uint32_t before)
+{
+    copp_connector *c = k->c;
+    (void)copp__move(k, t, held, prev, COPP__JOIN);
+    if (c->applied[t] != before && copp__apply(c, t, before, NULL, &k->why) != COPP_S_OK)
+        k->flags |= COPP_STATUS_LINK_LOST;
+}
+
 /* A session's slot joins: level 0 of every supported type (spec 12.1),
  * COPP_LEVEL_NOT_AVAILABLE of the others. */
 static void copp__protect_join(copp__call *k, uint32_t held[COPP__TYPES])
@@ -2392,7 +2418,7 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
     copp__call k;
     copp_connector_desc d;   /* desc may point into c (a re-init from c->desc) */
     uint8_t seed[8];
-    uint32_t types = 0, busy;
+    uint32_t types = 0, was = 0;
     uint64_t epoch = 0;
     int again, i;
     int32_t r;
@@ -2405,26 +2431,34 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
         d.crypto->mac_init == NULL || d.crypto->mac == NULL)
         return copp__reason_hr(COPP_REASON_BAD_CONFIG);
     again = c->initialized == COPP__MAGIC;
-    if (again && c->busy == 1u) return copp__reason_hr(COPP_REASON_BUSY);   /* from its own callback: not traced */
+    if (again ? c->busy == 1u : c->initialized == COPP__MAGIC_INITIALIZING)   /* from its own callback */
+        return copp__reason_hr(COPP_REASON_BUSY);                            /* not traced */
     if (copp__in_use(c)) {   /* its sessions, keys or levels would be orphaned: close (or resync) first */
         copp__take(&k, c);
         return copp__leave(&k, copp__fail(&k.why, COPP_REASON_CONNECTOR_IN_USE));
     }
-    busy = again ? c->busy : 0u;
-    if (again) c->busy = 1u;   /* a callback that calls into c changes nothing */
+    /* A callback that calls into c changes nothing: an initialized c is
+     * busy (and a failure is traced); fresh storage is marked as under its
+     * first init (a nested init is refused as busy, every other call finds
+     * it not initialized) and gets its old word back on failure. */
+    if (again) copp__take(&k, c);
+    else {
+        was = c->initialized;
+        c->initialized = COPP__MAGIC_INITIALIZING;
+    }
     r = d.hw->get_protection_types(d.hw_user, &types);
     if (r != COPP_S_OK) r = copp__cb_fail(&k.why, COPP_REASON_HW_FAILED, r);
     else if (types & ~(COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA))
-        r = copp__reason_hr(COPP_REASON_BAD_CONFIG);
+        r = copp__fail(&k.why, COPP_REASON_BAD_CONFIG);
     else if (again) epoch = c->epoch;   /* openings stay distinct across inits */
     else if (d.crypto->randombytes(d.crypto_user, seed, sizeof seed) != 0)
-        r = copp__reason_hr(COPP_REASON_CRYPTO_FAILED);
+        r = copp__fail(&k.why, COPP_REASON_CRYPTO_FAILED);
     else   /* fresh storage: a random start, so that openings of its earlier life stay distinct */
         for (i = 0; i < (int)sizeof seed; i++) epoch = (epoch << 8) | seed[i];
     copp__wipe(seed, sizeof seed);
     if (r != COPP_S_OK) {
-        if (again) c->busy = busy;   /* untouched */
-        return r;
+        if (!again) c->initialized = was;   /* untouched */
+        return copp__leave(&k, r);          /* traced when c was initialized */
     }
     COPP_MEMSET(c, 0, sizeof *c);   /* every count and applied level 0 */
     COPP_MEMCPY(&c->desc, &d, sizeof d);
@@ -2929,8 +2963,9 @@ static int32_t copp__vp_get(copp__call *k, copp_videoparameters *p)
  * refuse the call happens before vp_set: the new key is drawn (into
  * p->dwCPKey, wiped by the caller), then a key move that raises its level
  * goes through >>protect (checked against the mode, written, undone if
- * refused); a failing vp_set takes that raise back (a lowering: it stands
- * even if its own write fails).  A move that lowers or keeps the key's
+ * refused); a failing vp_set takes that raise back and puts the hardware
+ * back at the level it carried when the call began (copp__move_back; if
+ * that write fails the raise stands, fail closed).  A move that lowers or keeps the key's
  * level (CHANGE down, DEACTIVATE) cannot fail the call, so it runs after
  * vp_set, when nothing else can fail. */
 static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
@@ -2940,6 +2975,7 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
     int cp = (p->dwFlags & COPP_VP_FLAGS_COPYPROTECT) && (c->protection_types & COPP_PROTECTION_TYPE_ACP);
     int tv = (p->dwFlags & ~COPP_VP_FLAGS_COPYPROTECT) != 0;
     uint32_t cmd = p->dwCPCommand, fresh = COPP__NOWHERE, prev = COPP__NOWHERE, to = COPP__NOWHERE;
+    uint32_t before = c->applied[COPP__T_ACP];   /* what the hardware carries: a failed SET leaves it */
     uint32_t *held = &fresh;   /* the key's recorded level; a new key's until it is stored */
     int early = 0, slot = -1;
     int32_t r;
@@ -2966,7 +3002,7 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
     if (tv) {
         r = hw->vp_set(c->desc.hw_user, p);
         if (r != COPP_S_OK) {
-            if (early) (void)copp__move(k, COPP__T_ACP, held, prev, COPP__APPLY);   /* back down: stands */
+            if (early) copp__move_back(k, COPP__T_ACP, held, prev, before);   /* back as it was */
             return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
         }
     }
