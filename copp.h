@@ -4812,7 +4812,7 @@ static int copp__br_rng(void *user, uint8_t *buf, size_t len)
 COPP_API const copp_crypto *copp_bearssl_crypto(void)
 {
     static const copp_crypto table = {
-        copp__br_rng, copp__br_rsa, copp__br_mac_init, copp__br_mac, NULL
+        copp__br_rng, copp__br_rsa, copp__br_mac_init, copp__br_mac, NULL, NULL
     };
     return &table;
 }
