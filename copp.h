@@ -1102,11 +1102,11 @@ typedef struct copp_opm_output {
  * quiet.  Openings are numbered on: a re-init keeps counting, and fresh
  * storage starts at a random epoch (8 bytes from randombytes), so that
  * sessions of the storage's earlier life stay refused (see CONVENTIONS).
- * Re-entry: while an init runs, a call its callbacks make on c changes
- * nothing: an initialized c is busy (CONVENTIONS); fresh storage is marked
- * as under its first init (its initialized word holds a marker until the
- * init returns), so a nested init is refused as busy and every other call
- * finds c not initialized.
+ * Re-entry: while an init runs, c is busy (CONVENTIONS): every call its
+ * callbacks make on c is refused as busy and changes nothing.  On fresh
+ * storage that is a marker in c's initialized word until the init returns
+ * (the old word is put back on failure); fresh storage that happens to hold
+ * that marker (0x494E4954) is refused as busy too: zero it.
  * Returns COPP_S_OK; COPP_E_POINTER if c or desc is NULL, or the certificate
  * pointer is NULL with a non-zero length; COPP_E_UNEXPECTED if c is in use
  * (COPP_REASON_CONNECTOR_IN_USE) or busy (called from one of its own
@@ -2304,6 +2304,8 @@ static int32_t copp__enter(copp__call *k, copp_session *s, copp_connector *c, ui
     if (c != NULL && c->initialized == COPP__MAGIC) {
         if (c->busy) return copp__fail(&k->why, COPP_REASON_BUSY);
         copp__take(k, c);
+    } else if (c != NULL && c->initialized == COPP__MAGIC_INITIALIZING) {
+        return copp__fail(&k->why, COPP_REASON_BUSY);   /* from a callback of its first init */
     }
     if (s->conn == c && k->c != NULL && copp__bound(s, &k->slot))
         k->from = s->state;
@@ -2323,12 +2325,13 @@ static int32_t copp__enter_session(copp__call *k, copp_session *s, uint32_t id, 
 }
 
 /* Entry of every connector-wide call: NULL (E_POINTER), not initialized
- * (BAD_STATE), busy (BUSY, not traced). */
+ * (BAD_STATE), busy or under its first init (BUSY, not traced). */
 static int32_t copp__enter_connector(copp__call *k, copp_connector *c, uint32_t id)
 {
     copp__begin(k, id, NULL);
     if (c == NULL) return COPP_E_POINTER;
-    if (c->initialized != COPP__MAGIC) return copp__fail(&k->why, COPP_REASON_BAD_STATE);
+    if (c->initialized != COPP__MAGIC)   /* under its first init: called from one of its callbacks */
+        return copp__fail(&k->why, c->initialized == COPP__MAGIC_INITIALIZING ? COPP_REASON_BUSY : COPP_REASON_BAD_STATE);
     if (c->busy) return copp__fail(&k->why, COPP_REASON_BUSY);
     copp__take(k, c);
     return COPP_S_OK;
