@@ -179,6 +179,48 @@ extern "C" {
 #define COPP_DDERR_UNSUPPORTEDMODE   COPP__HRESULT_FAIL(0x8876024Eu)
 #define COPP_DDERR_CURRENTLYNOTAVAIL COPP__HRESULT_FAIL(0x88760028u)
 
+/* NTSTATUS values of the OPM entry points (OPM.md section 3): what a WDDM
+ * miniport's DxgkDdiOPM* function or an IddCx EvtIddCxMonitorOPM* callback
+ * returns, as int32_t.  Success is COPP_STATUS_SUCCESS (0); every failure is
+ * negative (NT_SUCCESS(x) is x >= 0).  Names are the ntstatus.h names behind
+ * COPP_; which code each OPM failure returns is listed at every entry point
+ * and in docs/opm-core.md.  (Not to be confused with COPP_STATUS_NORMAL /
+ * _LINK_LOST / _RENEGOTIATION_REQUIRED: COPP's dwFlags bits.) */
+#define COPP_STATUS_SUCCESS                ((int32_t)0)
+#define COPP_STATUS_INVALID_PARAMETER      COPP__HRESULT_FAIL(0xC000000Du)
+#define COPP_STATUS_NO_MEMORY              COPP__HRESULT_FAIL(0xC0000017u)
+#define COPP_STATUS_BUFFER_TOO_SMALL       COPP__HRESULT_FAIL(0xC0000023u)
+#define COPP_STATUS_NOT_SUPPORTED          COPP__HRESULT_FAIL(0xC00000BBu)
+#define COPP_STATUS_INVALID_DEVICE_STATE   COPP__HRESULT_FAIL(0xC0000184u)
+#define COPP_STATUS_GRAPHICS_OPM_NOT_SUPPORTED                    COPP__HRESULT_FAIL(0xC01E0500u)
+#define COPP_STATUS_GRAPHICS_COPP_NOT_SUPPORTED                   COPP__HRESULT_FAIL(0xC01E0501u)
+#define COPP_STATUS_GRAPHICS_UAB_NOT_SUPPORTED                    COPP__HRESULT_FAIL(0xC01E0502u)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS     COPP__HRESULT_FAIL(0xC01E0503u)
+#define COPP_STATUS_GRAPHICS_OPM_PARAMETER_ARRAY_TOO_SMALL        COPP__HRESULT_FAIL(0xC01E0504u)
+#define COPP_STATUS_GRAPHICS_OPM_NO_PROTECTED_OUTPUTS_EXIST       COPP__HRESULT_FAIL(0xC01E0505u)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_POINTER                  COPP__HRESULT_FAIL(0xC01E050Au)
+#define COPP_STATUS_GRAPHICS_OPM_INTERNAL_ERROR                   COPP__HRESULT_FAIL(0xC01E050Bu)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_HANDLE                   COPP__HRESULT_FAIL(0xC01E050Cu)
+#define COPP_STATUS_GRAPHICS_PVP_INVALID_CERTIFICATE_LENGTH       COPP__HRESULT_FAIL(0xC01E050Eu)
+#define COPP_STATUS_GRAPHICS_OPM_SPANNING_MODE_ENABLED            COPP__HRESULT_FAIL(0xC01E050Fu)
+#define COPP_STATUS_GRAPHICS_OPM_THEATER_MODE_ENABLED             COPP__HRESULT_FAIL(0xC01E0510u)
+#define COPP_STATUS_GRAPHICS_PVP_HFS_FAILED                       COPP__HRESULT_FAIL(0xC01E0511u)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_SRM                      COPP__HRESULT_FAIL(0xC01E0512u)
+#define COPP_STATUS_GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_HDCP     COPP__HRESULT_FAIL(0xC01E0513u)
+#define COPP_STATUS_GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_ACP      COPP__HRESULT_FAIL(0xC01E0514u)
+#define COPP_STATUS_GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_CGMSA    COPP__HRESULT_FAIL(0xC01E0515u)
+#define COPP_STATUS_GRAPHICS_OPM_HDCP_SRM_NEVER_SET               COPP__HRESULT_FAIL(0xC01E0516u)
+#define COPP_STATUS_GRAPHICS_OPM_RESOLUTION_TOO_HIGH              COPP__HRESULT_FAIL(0xC01E0517u)
+#define COPP_STATUS_GRAPHICS_OPM_ALL_HDCP_HARDWARE_ALREADY_IN_USE COPP__HRESULT_FAIL(0xC01E0518u)
+#define COPP_STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_NO_LONGER_EXISTS COPP__HRESULT_FAIL(0xC01E051Au)
+#define COPP_STATUS_GRAPHICS_OPM_SESSION_TYPE_CHANGE_IN_PROGRESS  COPP__HRESULT_FAIL(0xC01E051Bu)
+#define COPP_STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS COPP__HRESULT_FAIL(0xC01E051Cu)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_INFORMATION_REQUEST      COPP__HRESULT_FAIL(0xC01E051Du)
+#define COPP_STATUS_GRAPHICS_OPM_DRIVER_INTERNAL_ERROR            COPP__HRESULT_FAIL(0xC01E051Eu)
+#define COPP_STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_OPM_SEMANTICS COPP__HRESULT_FAIL(0xC01E051Fu)
+#define COPP_STATUS_GRAPHICS_OPM_SIGNALING_NOT_SUPPORTED          COPP__HRESULT_FAIL(0xC01E0520u)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_CONFIGURATION_REQUEST    COPP__HRESULT_FAIL(0xC01E0521u)
+
 /* Reasons: why a call failed, finer than its HRESULT.  name, value, HRESULT
  * of the DDI-shaped calls, Win32 status copp_handle_videoparameters returns
  * for it (0u: that call never records the reason), text.  Values are
@@ -211,7 +253,21 @@ extern "C" {
     X(NO_KEY_SLOT,        22, COPP_E_OUTOFMEMORY,    COPP_ERROR_NOT_ENOUGH_MEMORY, "connector already holds COPP_MAX_VP_KEYS live keys") \
     X(NOT_BOUND,          23, COPP_E_UNEXPECTED,     0u,                           "session not listed by its connector in the state it claims (stale, copied or re-initialised)") \
     X(CONNECTOR_IN_USE,   24, COPP_E_UNEXPECTED,     0u,                           "connector still has open sessions or live video-port keys (close them first), or its hardware was left at a level copp could not lower (resync first)") \
-    X(BUSY,               25, COPP_E_UNEXPECTED,     COPP_ERROR_BUSY,              "called from a callback or the trace hook of a call running on the same connector (not allowed; nothing done)")
+    X(BUSY,               25, COPP_E_UNEXPECTED,     COPP_ERROR_BUSY,              "called from a callback or the trace hook of a call running on the same connector (not allowed; nothing done)") \
+    X(NEEDS_OPM_SEMANTICS,26, COPP_E_INVALIDARG,     0u,                           "OPM: the call, request, command, type, level or additional parameters need OPM semantics; the protected output has COPP semantics") \
+    X(NEEDS_COPP_SEMANTICS,27,COPP_E_INVALIDARG,     0u,                           "OPM: the call, request, command, type or level needs COPP semantics; the protected output has OPM semantics") \
+    X(BAD_ENCRYPTED_PARAMETERS,28,COPP_E_UNEXPECTED, 0u,                           "OPM: the encrypted initialization parameters do not decrypt, decode or match (one reason for every such failure: no padding oracle)") \
+    X(OUTPUT_LACKS_HDCP,  29, COPP_E_INVALIDARG,     0u,                           "OPM: the connector has no HDCP") \
+    X(OUTPUT_LACKS_ACP,   30, COPP_E_INVALIDARG,     0u,                           "OPM: the connector has no ACP") \
+    X(OUTPUT_LACKS_CGMSA, 31, COPP_E_INVALIDARG,     0u,                           "OPM: the connector has no CGMS-A") \
+    X(SRM_NEVER_SET,      32, COPP_E_INVALIDARG,     0u,                           "OPM: HDCP SRM version asked before this protected output set an SRM") \
+    X(INVALID_SRM,        33, COPP_E_INVALIDARG,     0u,                           "OPM: the SRM is invalid or its version is not ulSRMVersion") \
+    X(HFS_FAILED,         34, COPP_E_FAIL,           0u,                           "OPM: the hardware functionality scan failed (the opm ready hook)") \
+    X(SIGNALING_NOT_SUPPORTED,35,COPP_E_INVALIDARG,  0u,                           "OPM: the connector has no ACP/CGMS-A signaling (no TV protection standard)") \
+    X(SEMANTICS_NOT_SUPPORTED,36,COPP_E_INVALIDARG,  0u,                           "OPM: the adapter does not serve protected outputs of this semantics (no OAEP backend, certificate or permission)") \
+    X(NO_CERTIFICATE,     37, COPP_E_INVALIDARG,     0u,                           "OPM: no certificate registered for this certificate type") \
+    X(BAD_ARGUMENT,       38, COPP_E_INVALIDARG,     0u,                           "OPM: a value outside its enumeration, or a wrapper Size that is not the structure's") \
+    X(HDCP_BUSY,          39, COPP_DDERR_CURRENTLYNOTAVAIL, 0u,                    "OPM: every HDCP engine is in use on other outputs (set_protection returned DDERR_CURRENTLYNOTAVAIL)")
 
 enum {
 #define COPP__X(name, value, hr, win32, text) COPP_REASON_##name = value,
@@ -229,6 +285,13 @@ enum {
 #define COPP_STATE_CERT_LENGTH_RETURNED 2u
 #define COPP_STATE_KEY_EXCHANGED        3u
 #define COPP_STATE_SESSION_ACTIVE       4u
+/* Protected-output states (OPM.md 2.1, names INFER there): a protected
+ * output is a session of a second kind on the same connector slots; its
+ * states are numbered after COPP's so that one transition table holds both
+ * kinds.  A destroyed output is COPP_STATE_CLOSED. */
+#define COPP_STATE_PO_CREATED           5u
+#define COPP_STATE_PO_RANDOM_ISSUED     6u
+#define COPP_STATE_PO_ACTIVE            7u
 
 /* Wire sizes and offsets (spec sections 5 and 9.12). */
 #define COPP_SIGNATURE_BYTES     256u  /* DXVA_COPPSignature */
@@ -435,6 +498,16 @@ enum {
 #define COPP_CALL_VIDEO_PARAMETERS      9u
 #define COPP_CALL_RESYNC                10u
 #define COPP_CALL_DROP_SESSION          11u
+/* The OPM entry points (copp_trace.call; rows of the one transition table). */
+#define COPP_CALL_OPM_GET_CERTIFICATE_SIZE      12u
+#define COPP_CALL_OPM_GET_CERTIFICATE           13u
+#define COPP_CALL_OPM_CREATE_PROTECTED_OUTPUT   14u
+#define COPP_CALL_OPM_GET_RANDOM_NUMBER         15u
+#define COPP_CALL_OPM_SET_SIGNING_KEY_AND_SEQUENCE_NUMBERS 16u
+#define COPP_CALL_OPM_GET_INFORMATION           17u
+#define COPP_CALL_OPM_GET_COPP_COMPATIBLE_INFORMATION 18u
+#define COPP_CALL_OPM_CONFIGURE_PROTECTED_OUTPUT 19u
+#define COPP_CALL_OPM_DESTROY_PROTECTED_OUTPUT  20u
 
 /* Video-port copy protection: IOCTL_VIDEO_HANDLE_VIDEOPARAMETERS (spec 13). */
 #define COPP_IOCTL_VIDEO_HANDLE_VIDEOPARAMETERS 0x00230020u
@@ -487,6 +560,217 @@ enum {
                                                (check_protection: DDERR_TOOBIGSIZE) */
 #define COPP_ERROR_INVALID_PARAMETER   87u  /* wrong Guid, command, or key */
 #define COPP_ERROR_BUSY               170u  /* called from a callback or trace hook of this connector */
+
+/* >>opm-types: OPM constants, GUIDs and layouts (OPM.md sections 4 - 6) ---- */
+
+/* Video output semantics (OPM_VIDEO_OUTPUT_SEMANTICS, DXGKMDT_OPM_VOS_*, 6.1). */
+#define COPP_OPM_VOS_COPP_SEMANTICS      0u
+#define COPP_OPM_VOS_OPM_SEMANTICS       1u
+#define COPP_OPM_VOS_OPM_INDIRECT_DISPLAY 2u /* treated as OPM semantics (A-OPM-12) */
+
+/* Certificate types (DXGKMDT_CERTIFICATE_TYPE, 6.13): index of
+ * copp_connector_desc.opm_certificate[]. */
+#define COPP_DXGKMDT_OPM_CERTIFICATE              0u /* X.509 chain, DER (OPM semantics) */
+#define COPP_DXGKMDT_COPP_CERTIFICATE             1u /* XrML chain (COPP semantics) */
+#define COPP_DXGKMDT_UAB_CERTIFICATE              2u
+#define COPP_DXGKMDT_INDIRECT_DISPLAY_CERTIFICATE 3u /* undescribed (A-OPM-12) */
+#define COPP_OPM_CERTIFICATE_TYPES                4u
+
+/* Protection types (OPM_PROTECTION_TYPE_*, 6.2).  Which semantics may name
+ * which: COPP_COMPATIBLE_HDCP only COPP; HDCP, DPCP, TYPE_ENFORCEMENT_HDCP
+ * only OPM; ACP and CGMS-A both (A-OPM-5, A-OPM-23). */
+#define COPP_OPM_PROTECTION_TYPE_NONE                  0x00000000u
+#define COPP_OPM_PROTECTION_TYPE_COPP_COMPATIBLE_HDCP  0x00000001u
+#define COPP_OPM_PROTECTION_TYPE_ACP                   0x00000002u
+#define COPP_OPM_PROTECTION_TYPE_CGMSA                 0x00000004u
+#define COPP_OPM_PROTECTION_TYPE_HDCP                  0x00000008u
+#define COPP_OPM_PROTECTION_TYPE_DPCP                  0x00000010u
+#define COPP_OPM_PROTECTION_TYPE_TYPE_ENFORCEMENT_HDCP 0x00000020u
+#define COPP_OPM_PROTECTION_TYPE_OTHER                 0x80000000u
+#define COPP_OPM_PROTECTION_TYPE_MASK                  0x8000003Fu /* DXGKMDT_OPM_PROTECTION_TYPE_MASK */
+
+/* Protection levels (6.3).  ACP and CGMS-A values are COPP's (COPP_ACP_LEVEL_*,
+ * COPP_CGMSA_*; the redistribution-control flag 0x08 only with COPP semantics). */
+#define COPP_OPM_HDCP_OFF 0u
+#define COPP_OPM_HDCP_ON  1u
+#define COPP_OPM_DPCP_OFF 0u
+#define COPP_OPM_DPCP_ON  1u
+#define COPP_OPM_TYPE_ENFORCEMENT_HDCP_OFF                         0u
+#define COPP_OPM_TYPE_ENFORCEMENT_HDCP_ON_WITH_NO_TYPE_RESTRICTION 1u
+#define COPP_OPM_TYPE_ENFORCEMENT_HDCP_ON_WITH_TYPE1_RESTRICTION   2u
+
+/* ulStatusFlags of every reply (OPM_STATUS_*, 6.4); the first two are
+ * COPP's dwFlags bits.  copp_connector_event and copp_connector_resync
+ * accept all four. */
+#define COPP_OPM_STATUS_NORMAL                  0x00u
+#define COPP_OPM_STATUS_LINK_LOST               0x01u
+#define COPP_OPM_STATUS_RENEGOTIATION_REQUIRED  0x02u
+#define COPP_OPM_STATUS_TAMPERING_DETECTED      0x04u /* OPM semantics; LINK_LOST under COPP semantics */
+#define COPP_OPM_STATUS_REVOKED_HDCP_DEVICE_ATTACHED 0x08u /* OPM semantics only, always with LINK_LOST */
+
+/* Connector types (D3DKMDT_VIDEO_OUTPUT_TECHNOLOGY as apps read it, 6.5);
+ * 0..6 and 8 are COPP's COPP_CONNECTOR_TYPE_* values. */
+#define COPP_OPM_CONNECTOR_TYPE_OTHER                0xFFFFFFFFu
+#define COPP_OPM_CONNECTOR_TYPE_VGA                  0u
+#define COPP_OPM_CONNECTOR_TYPE_SVIDEO               1u
+#define COPP_OPM_CONNECTOR_TYPE_COMPOSITE_VIDEO      2u
+#define COPP_OPM_CONNECTOR_TYPE_COMPONENT_VIDEO      3u
+#define COPP_OPM_CONNECTOR_TYPE_DVI                  4u
+#define COPP_OPM_CONNECTOR_TYPE_HDMI                 5u
+#define COPP_OPM_CONNECTOR_TYPE_LVDS                 6u
+#define COPP_OPM_CONNECTOR_TYPE_D_JPN                8u
+#define COPP_OPM_CONNECTOR_TYPE_SDI                  9u
+#define COPP_OPM_CONNECTOR_TYPE_DISPLAYPORT_EXTERNAL 10u
+#define COPP_OPM_CONNECTOR_TYPE_DISPLAYPORT_EMBEDDED 11u
+#define COPP_OPM_CONNECTOR_TYPE_UDI_EXTERNAL         12u
+#define COPP_OPM_CONNECTOR_TYPE_UDI_EMBEDDED         13u
+#define COPP_OPM_CONNECTOR_TYPE_RESERVED             14u /* D3DKMDT_VOT_SDTVDONGLE */
+#define COPP_OPM_CONNECTOR_TYPE_MIRACAST             15u
+#define COPP_OPM_CONNECTOR_TYPE_TRANSPORT_AGNOSTIC_DIGITAL_MODE_A 16u /* driver: INDIRECT_WIRED (A-OPM-11) */
+#define COPP_OPM_CONNECTOR_TYPE_TRANSPORT_AGNOSTIC_DIGITAL_MODE_B 17u /* driver: INDIRECT_VIRTUAL (A-OPM-11) */
+#define COPP_OPM_COPP_COMPATIBLE_CONNECTOR_TYPE_INTERNAL 0x80000000u /* COPP semantics flag */
+
+/* Bus type and implementation (6.6). */
+#define COPP_OPM_BUS_TYPE_OTHER      0u
+#define COPP_OPM_BUS_TYPE_PCI        1u
+#define COPP_OPM_BUS_TYPE_PCIX       2u
+#define COPP_OPM_BUS_TYPE_PCIEXPRESS 3u
+#define COPP_OPM_BUS_TYPE_AGP        4u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_INSIDE_OF_CHIPSET               0x00010000u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_TRACKS_ON_MOTHER_BOARD_TO_CHIP   0x00020000u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_TRACKS_ON_MOTHER_BOARD_TO_SOCKET 0x00030000u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_DAUGHTER_BOARD_CONNECTOR         0x00040000u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_DAUGHTER_BOARD_CONNECTOR_INSIDE_OF_NUAE 0x00050000u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_NON_STANDARD                     0x80000000u /* OPM semantics */
+#define COPP_OPM_COPP_COMPATIBLE_BUS_TYPE_INTEGRATED                          0x80000000u /* COPP semantics */
+
+/* TV protection standards and aspect ratios are COPP's
+ * (COPP_PROTECTION_STANDARD_*, COPP_ASPECT_RATIO_EN300294_*, 6.7, 6.8);
+ * interleave formats are COPP_SAMPLE_FORMAT_* (6.9); HDCP flags
+ * COPP_HDCP_FLAG_* (6.10, COPP semantics). */
+#define COPP_OPM_DVI_CHARACTERISTIC_1_0          1u
+#define COPP_OPM_DVI_CHARACTERISTIC_1_1_OR_ABOVE 2u
+#define COPP_OPM_OUTPUT_HARDWARE_PROTECTION_NOT_SUPPORTED 0u
+#define COPP_OPM_OUTPUT_HARDWARE_PROTECTION_SUPPORTED     1u
+
+/* Sizes (6.14, 4), bytes. */
+#define COPP_OPM_RANDOM_NUMBER_BYTES               16u  /* OPM_RANDOM_NUMBER */
+#define COPP_OPM_OMAC_BYTES                        16u  /* OPM_OMAC */
+#define COPP_OPM_ENCRYPTED_PARAMETERS_BYTES        256u /* OPM_ENCRYPTED_INITIALIZATION_PARAMETERS */
+#define COPP_OPM_GET_INFO_PARAMETERS_BYTES         4112u
+#define COPP_OPM_COPP_COMPATIBLE_GET_INFO_PARAMETERS_BYTES 4096u
+#define COPP_OPM_CONFIGURE_PARAMETERS_BYTES        4096u
+#define COPP_OPM_REQUESTED_INFORMATION_BYTES       4096u
+#define COPP_OPM_PARAMETERS_BYTES                  4056u /* abParameters (both directions) */
+#define COPP_OPM_REQUESTED_INFORMATION_SIZE        4076u /* abRequestedInformation */
+#define COPP_OPM_STANDARD_INFORMATION_BYTES        32u
+#define COPP_OPM_ACTUAL_OUTPUT_FORMAT_BYTES        44u
+#define COPP_OPM_OUTPUT_ID_DATA_BYTES              28u  /* packed (A-OPM-14) */
+#define COPP_OPM_ACP_AND_CGMSA_SIGNALING_BYTES     88u
+#define COPP_OPM_CONNECTED_HDCP_DEVICE_INFORMATION_BYTES 72u
+#define COPP_OPM_GET_CODEC_INFO_INFORMATION_BYTES  20u
+#define COPP_OPM_SET_PROTECTION_LEVEL_PARAMETERS_BYTES 16u
+#define COPP_OPM_SET_ACP_AND_CGMSA_SIGNALING_PARAMETERS_BYTES 64u
+#define COPP_OPM_SET_HDCP_SRM_PARAMETERS_BYTES     4u
+#define COPP_OPM_INITIALIZATION_PARAMETERS_BYTES   40u  /* decrypted: random | K | info start | configure start */
+#define COPP_OPM_OAEP_MAX_MESSAGE_BYTES            126u /* 256 - 2 * 64 - 2 (A-OPM-2) */
+
+/* Offsets.  OPM_GET_INFO_PARAMETERS (4.4), signed over bytes 16..4111. */
+#define COPP_OPM_GIP_OFF_OMAC              0u
+#define COPP_OPM_GIP_OFF_RNRANDOMNUMBER    16u
+#define COPP_OPM_GIP_OFF_GUIDINFORMATION   32u
+#define COPP_OPM_GIP_OFF_ULSEQUENCENUMBER  48u
+#define COPP_OPM_GIP_OFF_CBPARAMETERSSIZE  52u
+#define COPP_OPM_GIP_OFF_ABPARAMETERS      56u
+/* OPM_COPP_COMPATIBLE_GET_INFO_PARAMETERS (4.5), unsigned: DXVA_COPPStatusInput. */
+#define COPP_OPM_CGIP_OFF_RNRANDOMNUMBER   0u
+#define COPP_OPM_CGIP_OFF_GUIDINFORMATION  16u
+#define COPP_OPM_CGIP_OFF_ULSEQUENCENUMBER 32u
+#define COPP_OPM_CGIP_OFF_CBPARAMETERSSIZE 36u
+#define COPP_OPM_CGIP_OFF_ABPARAMETERS     40u
+/* OPM_CONFIGURE_PARAMETERS (4.6), signed over bytes 16..4095: DXVA_COPPCommand. */
+#define COPP_OPM_CP_OFF_OMAC               0u
+#define COPP_OPM_CP_OFF_GUIDSETTING        16u
+#define COPP_OPM_CP_OFF_ULSEQUENCENUMBER   32u
+#define COPP_OPM_CP_OFF_CBPARAMETERSSIZE   36u
+#define COPP_OPM_CP_OFF_ABPARAMETERS       40u
+/* OPM_REQUESTED_INFORMATION (4.7), signed by the driver over bytes 16..4095. */
+#define COPP_OPM_RI_OFF_OMAC               0u
+#define COPP_OPM_RI_OFF_CBREQUESTEDINFORMATIONSIZE 16u
+#define COPP_OPM_RI_OFF_ABREQUESTEDINFORMATION     20u
+/* Reply structures, offsets from abRequestedInformation (4.8 - 4.12, 4.14). */
+#define COPP_OPM_REPLY_OFF_RNRANDOMNUMBER  0u  /* every reply: the request's echo */
+#define COPP_OPM_REPLY_OFF_ULSTATUSFLAGS   16u /* every reply but CODEC_INFO */
+#define COPP_OPM_REPLY_OFF_ULINFORMATION   20u /* OPM_STANDARD_INFORMATION; 24, 28 reserved 0 */
+#define COPP_OPM_REPLY_OFF_ULDISPLAYWIDTH  20u /* OPM_ACTUAL_OUTPUT_FORMAT */
+#define COPP_OPM_REPLY_OFF_ULDISPLAYHEIGHT 24u
+#define COPP_OPM_REPLY_OFF_IFINTERLEAVEFORMAT 28u /* interleave value for both semantics (A-OPM-22) */
+#define COPP_OPM_REPLY_OFF_D3DFORMAT       32u
+#define COPP_OPM_REPLY_OFF_ULFREQUENCYNUMERATOR   36u
+#define COPP_OPM_REPLY_OFF_ULFREQUENCYDENOMINATOR 40u
+#define COPP_OPM_REPLY_OFF_OUTPUTID        20u /* OPM_OUTPUT_ID_DATA: UINT64 LE, unaligned */
+#define COPP_OPM_REPLY_OFF_ULAVAILABLETVPROTECTIONSTANDARDS 20u /* OPM_ACP_AND_CGMSA_SIGNALING */
+#define COPP_OPM_REPLY_OFF_ULACTIVETVPROTECTIONSTANDARD     24u
+#define COPP_OPM_REPLY_OFF_ULASPECTRATIOVALIDMASK1 32u /* Mask i at 32 + 8 (i - 1), Data i at 36 + 8 (i - 1) */
+#define COPP_OPM_REPLY_OFF_ULASPECTRATIODATA1      36u
+#define COPP_OPM_REPLY_OFF_ULHDCPFLAGS     20u /* OPM_CONNECTED_HDCP_DEVICE_INFORMATION */
+#define COPP_OPM_REPLY_OFF_KSVB            24u /* 5 bytes, least significant first */
+#define COPP_OPM_REPLY_OFF_MERIT           16u /* OPM_GET_CODEC_INFO_INFORMATION */
+/* Decrypted initialization parameters (4.16). */
+#define COPP_OPM_INIT_OFF_RANDOM           0u
+#define COPP_OPM_INIT_OFF_KEY              16u
+#define COPP_OPM_INIT_OFF_INFO_START       32u
+#define COPP_OPM_INIT_OFF_CONFIGURE_START  36u
+/* IddCx wrappers (1.3): UINT Size at 0, the OPM structure at 4. */
+#define COPP_IDDCX_OPM_RANDOM_NUMBER_BYTES       20u   /* IDDCX_OPM_GET_RANDOM_NUMBER */
+#define COPP_IDDCX_OPM_ENCRYPTED_PARAMETERS_BYTES 260u /* IDDCX_OPM_ENCRYPTED_INITIALIZATION_PARAMETERS */
+#define COPP_IDDCX_OPM_GET_INFO_PARAMETERS_BYTES 4116u /* IDDCX_OPM_GET_INFO_PARAMETERS */
+#define COPP_IDDCX_OPM_REQUESTED_INFORMATION_BYTES 4100u /* IDDCX_OPM_REQUESTED_INFORMATION */
+#define COPP_IDDCX_OPM_CONFIGURE_PARAMETERS_BYTES 4100u /* IDDCX_OPM_CONFIGURE_PARAMETERS */
+
+/* Information requests (5.1), the 16 bytes on the wire.  The first eight
+ * are COPP's status-request GUIDs. */
+#define COPP_GUID_OPM_GET_CONNECTOR_TYPE             COPP_GUID_DXVA_COPPQueryConnectorType
+#define COPP_GUID_OPM_GET_SUPPORTED_PROTECTION_TYPES COPP_GUID_DXVA_COPPQueryProtectionType
+#define COPP_GUID_OPM_GET_VIRTUAL_PROTECTION_LEVEL   COPP_GUID_DXVA_COPPQueryLocalProtectionLevel
+#define COPP_GUID_OPM_GET_ACTUAL_PROTECTION_LEVEL    COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel
+#define COPP_GUID_OPM_GET_ACTUAL_OUTPUT_FORMAT       COPP_GUID_DXVA_COPPQueryDisplayData
+#define COPP_GUID_OPM_GET_ADAPTER_BUS_TYPE           COPP_GUID_DXVA_COPPQueryBusData
+#define COPP_GUID_OPM_GET_ACP_AND_CGMSA_SIGNALING    COPP_GUID_DXVA_COPPQuerySignaling
+#define COPP_GUID_OPM_GET_CONNECTED_HDCP_DEVICE_INFORMATION COPP_GUID_DXVA_COPPQueryHDCPKeyData
+#define COPP_GUID_OPM_GET_CURRENT_HDCP_SRM_VERSION \
+    {0xFF,0xCE,0xC5,0x99,0x1D,0x5F,0x79,0x48,0x81,0xC1,0xC5,0x24,0x43,0xC9,0x48,0x2B}
+#define COPP_GUID_OPM_GET_OUTPUT_ID \
+    {0xF3,0x6D,0xCB,0x72,0x4F,0x24,0xCE,0x40,0xB0,0x9E,0x20,0x50,0x6A,0xF6,0x30,0x2F}
+#define COPP_GUID_OPM_GET_DVI_CHARACTERISTICS \
+    {0xBB,0xB3,0x70,0xA4,0xD7,0x5D,0x72,0x41,0x83,0x9C,0x3D,0x37,0x76,0xE0,0xEB,0xF5}
+#define COPP_GUID_OPM_GET_CODEC_INFO \
+    {0x91,0x44,0x37,0x4F,0x5F,0x8F,0x45,0x44,0x9D,0xBA,0x95,0x58,0x8F,0x6B,0x58,0xB4}
+#define COPP_GUID_OPM_GET_OUTPUT_HARDWARE_PROTECTION_SUPPORT \
+    {0x89,0x95,0x12,0x3B,0xF8,0x2A,0xF0,0x4E,0x96,0xA2,0x70,0x4A,0x84,0x5A,0x21,0x8E}
+/* Configure commands (5.2); the first two are COPP's command GUIDs. */
+#define COPP_GUID_OPM_SET_PROTECTION_LEVEL           COPP_GUID_DXVA_COPPSetProtectionLevel
+#define COPP_GUID_OPM_SET_ACP_AND_CGMSA_SIGNALING    COPP_GUID_DXVA_COPPSetSignaling
+#define COPP_GUID_OPM_SET_HDCP_SRM \
+    {0xD1,0xF5,0x5E,0x8B,0x0D,0xC3,0xFF,0x44,0x84,0xA5,0xEA,0x71,0xDC,0xE7,0x8F,0x13}
+#define COPP_GUID_OPM_SET_PROTECTION_LEVEL_ACCORDING_TO_CSS_DVD \
+    {0x3E,0x33,0xCE,0x39,0xC0,0x4C,0xAE,0x44,0xBF,0xCC,0xDA,0x50,0xB5,0xF8,0x2E,0x72}
+/* Other identifiers (5.3). */
+#define COPP_GUID_IID_IOPMVideoOutput \
+    {0x9D,0x15,0x15,0x0A,0xC7,0x41,0x56,0x44,0x93,0xE1,0x28,0x4C,0xD6,0x1D,0x4E,0x8D}
+#define COPP_GUID_DEVINTERFACE_OPM \
+    {0xDE,0x72,0x46,0xBF,0x4E,0x6B,0xE4,0x4B,0xA3,0x25,0x68,0xA9,0x1E,0xA4,0x9C,0x09}
+#define COPP_GUID_DEVINTERFACE_OPM_2_JTP \
+    {0xA4,0xEE,0x29,0xE9,0xF1,0xB9,0x7B,0x40,0xAA,0xB9,0xAB,0x08,0xBB,0x44,0xFB,0xF4}
+#define COPP_GUID_DEVINTERFACE_OPM_2 \
+    {0x26,0x87,0x09,0x7F,0xBB,0x2E,0xF3,0x4F,0xA2,0x7F,0x10,0x46,0xB9,0x5D,0xC5,0x17}
+#define COPP_GUID_DEVINTERFACE_OPM_3 \
+    {0xB1,0x2C,0x3A,0x69,0x8D,0x8C,0xB6,0x4A,0x95,0x55,0x4B,0x85,0xEF,0x2C,0x7C,0x6B}
+#define COPP_DXGK_OPM_INTERFACE_VERSION_1 0x01u
+
+/* Connector-description flags (copp_connector_desc.opm_flags). */
+#define COPP_OPM_ALLOW_INDIRECT_DISPLAY 0x1u /* WDDM path accepts semantics 2 (A-OPM-12); the
+                                                IddCx helpers always do */
 
 /* >>backends --------------------------------------------------------------- */
 
@@ -614,13 +898,71 @@ typedef struct copp_crypto {
      * there, all zero at the least).  copp wipes ctx itself afterwards.
      * NULL: nothing to release. */
     void (*mac_release)(void *user, copp_mac_ctx *ctx);
+    /* Optional: RSAES-OAEP decryption for OPM semantics (OPM.md 7.2, A-OPM-1):
+     * SHA-512, MGF1-SHA-512, empty label, 2048-bit key; ct is the 256-byte
+     * ciphertext as a big-endian integer (PKCS #1 octet string, no byte
+     * reversal).  Called with copp_connector_desc.opm_crypto_user (the OPM
+     * key's object).  msg receives the decoded message M, *msg_len its
+     * length (0..126).  Returns COPP_S_OK; COPP_E_UNEXPECTED for every
+     * ciphertext that does not decode (c >= n, any OAEP padding or label
+     * check) -- one result, so that no padding oracle reaches the caller;
+     * another negative HRESULT on an internal failure.  NULL: the adapter
+     * serves no OPM-semantics protected output
+     * (COPP_STATUS_GRAPHICS_OPM_NOT_SUPPORTED at create).  Never used for
+     * COPP semantics (those use rsa_decrypt, OPM.md 7.3). */
+    int32_t (*oaep_decrypt)(void *user, const uint8_t ct[256], uint8_t msg[256], size_t *msg_len);
 } copp_crypto;
+
+/* What OPM needs of the hardware beyond copp_hw_ops (OPM.md 16, 11.5, 11.6,
+ * 5.1, 1.2).  Every member is optional; each says what NULL means.  Every op
+ * returns COPP_S_OK or a negative HRESULT; a failure makes the OPM call that
+ * needed it return COPP_STATUS_GRAPHICS_OPM_DRIVER_INTERNAL_ERROR and change
+ * nothing (except where noted).  The level, type, display-data, KSV,
+ * signaling and TV-standard data of protected outputs come from copp_hw_ops
+ * as for COPP sessions. */
+typedef struct copp_opm_ops {
+    /* The hardware functionality scan gate (1.2): called first by every OPM
+     * entry point; waits until the scan has completed and returns COPP_S_OK,
+     * or a failure: the call returns COPP_STATUS_GRAPHICS_PVP_HFS_FAILED.
+     * NULL: always ready. */
+    int32_t (*ready)(void *user);
+    /* D3DKMDT_VIDEO_OUTPUT_TECHNOLOGY for OPM-semantics CONNECTOR_TYPE
+     * (COPP_OPM_CONNECTOR_TYPE_*, 16/17 passed through, A-OPM-11).  NULL: the
+     * value of copp_hw_ops.get_connector_type (COPP semantics always use that). */
+    int32_t (*get_output_technology)(void *user, uint32_t *vot);
+    /* Bus type | one implementation modifier | optional NON_STANDARD for
+     * OPM-semantics ADAPTER_BUS_TYPE.  NULL: copp_hw_ops.get_bus_type's
+     * value without its COPP INTEGRATED flag. */
+    int32_t (*get_bus_type)(void *user, uint32_t *bus);
+    /* A stable 64-bit id of the connector (GET_OUTPUT_ID, 11.5): the same for
+     * every output on it.  NULL: GET_OUTPUT_ID returns COPP_STATUS_NOT_SUPPORTED. */
+    int32_t (*get_output_id)(void *user, uint64_t *id);
+    /* COPP_OPM_DVI_CHARACTERISTIC_* (GET_DVI_CHARACTERISTICS, DVI connectors
+     * only).  NULL, or COPP_E_INVALIDARG returned: COPP_STATUS_NOT_SUPPORTED
+     * (A-OPM-17). */
+    int32_t (*get_dvi_characteristics)(void *user, uint32_t *dvi);
+    /* Validate (DCP signature, HDCP 1.1 section 5 format) and store an SRM
+     * of `version` (bits 0..15 of ulSRMVersion, already checked against the
+     * SRM's own version field, A-OPM-20).  Returns COPP_S_OK (valid and in
+     * effect, or valid and older than the connector's: copp keeps the
+     * highest), COPP_E_INVALIDARG (invalid: COPP_STATUS_GRAPHICS_OPM_INVALID_SRM),
+     * or another failure.  NULL: every SET_HDCP_SRM on an HDCP connector is
+     * COPP_STATUS_NOT_SUPPORTED. */
+    int32_t (*set_hdcp_srm)(void *user, const uint8_t *srm, uint32_t srm_len, uint32_t version);
+    /* COPP_OPM_OUTPUT_HARDWARE_PROTECTION_* (A-OPM-21).  NULL: NOT_SUPPORTED (0). */
+    int32_t (*get_hardware_protection)(void *user, uint32_t *value);
+    /* GET_CODEC_INFO (4.14): the merit of the codec named by verifier
+     * (cbVerifier bytes: a CLSID or a NUL-terminated UTF-16 link).  NULL, or
+     * COPP_E_INVALIDARG returned (unknown codec): COPP_STATUS_NOT_SUPPORTED. */
+    int32_t (*get_codec_info)(void *user, const uint8_t *verifier, uint32_t verifier_len, uint32_t *merit);
+} copp_opm_ops;
 
 struct copp_session;
 
 /* One trace record per public call on an initialized connector (optional
  * hook in the descriptor), written when the call's update is complete; none
- * for a call refused as busy (COPP_REASON_BUSY).  The hook must not call
+ * for a call refused as busy (COPP_REASON_BUSY), nor for a copp_connector_init
+ * refused for its desc (NULL, missing ops) before it looks at c.  The hook must not call
  * into copp (CONVENTIONS: such calls are refused). */
 typedef struct copp_trace {
     uint32_t call;                      /* COPP_CALL_* */
@@ -644,6 +986,16 @@ typedef struct copp_connector_desc {
     uint32_t           certificate_len;  /* bytes (spec 10.2, A26) */
     void (*trace)(void *user, const copp_trace *t);  /* optional */
     void              *trace_user;
+    /* OPM (all optional; zero: no OPM-semantics outputs, COPP semantics only).
+     * Certificates are handed out verbatim by copp_opm_get_certificate,
+     * indexed by COPP_DXGKMDT_*_CERTIFICATE; entry COPP_DXGKMDT_COPP_CERTIFICATE,
+     * when NULL, is the COPP certificate above (OPM.md 7.7). */
+    const uint8_t     *opm_certificate[COPP_OPM_CERTIFICATE_TYPES];
+    uint32_t           opm_certificate_len[COPP_OPM_CERTIFICATE_TYPES];
+    const copp_opm_ops *opm;      /* optional hooks; NULL: every default */
+    void              *opm_user;  /* first argument of the opm hooks (NULL: hw_user) */
+    void              *opm_crypto_user; /* crypto user for oaep_decrypt: the OPM key (NULL: crypto_user) */
+    uint32_t           opm_flags; /* COPP_OPM_ALLOW_INDIRECT_DISPLAY */
 #ifdef COPP_WITH_RECORDER
     struct copp_recorder *recorder;   /* optional: one transcript record per call (>>recorder) */
 #endif
@@ -651,10 +1003,12 @@ typedef struct copp_connector_desc {
 
 /* >>objects ---------------------------------------------------------------- */
 
-#define COPP__TYPES 3u   /* protection types, indexed by: */
-#define COPP__T_HDCP  0
+#define COPP__TYPES 4u   /* protection types, indexed by: */
+#define COPP__T_HDCP  0  /* the HDCP engine: COPP's HDCP, OPM's HDCP, COPP-compatible and
+                            type-enforcement HDCP (A-OPM-9); level 2 = type-1 restriction */
 #define COPP__T_ACP   1
 #define COPP__T_CGMSA 2
+#define COPP__T_DPCP  3  /* OPM semantics only */
 #define COPP__LEVELS 16u /* per-type level slots (CGMS-A values 0..12) */
 
 /* A COPP session ("COPP device" in Microsoft's words).  Caller-owned: zeroed
@@ -685,7 +1039,12 @@ typedef struct copp__slot {
     uint32_t level[COPP__TYPES];       /* local level per type; COPP_LEVEL_NOT_AVAILABLE if unsupported */
     uint32_t status_seq;               /* next expected status dwSequence */
     uint32_t command_seq;              /* next expected command dwSequence */
-    uint32_t pending_flags;            /* latched COPP_STATUS_* events (spec 11, A15) */
+    uint32_t pending_flags;            /* latched COPP_STATUS_* / COPP_OPM_STATUS_* events (spec 11, A15) */
+    /* protected outputs only (OPM.md 16.4) */
+    uint32_t semantics;                /* COPP_OPM_VOS_*, fixed at create */
+    uint32_t hdcp_virtual;             /* virtual level of HDCP (0x8) or COPP-compatible HDCP (0x1) */
+    uint32_t te_virtual;               /* virtual level of type-enforcement HDCP (0x20) */
+    uint32_t srm_set;                  /* 1 once this output has set a valid SRM (A-OPM-19) */
 } copp__slot;
 
 /* A physical output connector shared by sessions.  Caller-owned. */
@@ -702,6 +1061,9 @@ typedef struct copp_connector {
     copp__slot sessions[COPP_MAX_SESSIONS];      /* open sessions, [0, nsessions) */
     struct { uint32_t key, level; } vp_keys[COPP_MAX_VP_KEYS]; /* live video-port keys (spec 13.3) */
     uint32_t nvp_keys;
+    uint32_t srm_version;                        /* highest valid SRM version in effect (A-OPM-19) */
+    uint32_t srm_valid;                          /* 1 once any output set a valid SRM */
+    uint32_t revoked;                            /* a revoked HDCP device is attached (A-OPM-8) */
 #ifdef COPP_WITH_RECORDER
     struct {   /* with a recorder, desc.hw / desc.crypto are these recording shims (user: c) */
         copp_hw_ops hw;                 /* the caller's ops, each non-NULL one through its shim */
@@ -710,9 +1072,21 @@ typedef struct copp_connector {
         void *user_hw_user;
         const copp_crypto *user_crypto;
         void *user_crypto_user;
+        void *user_opm_crypto_user;     /* oaep_decrypt's user as the caller's desc resolves it */
     } rec;
 #endif
 } copp_connector;
+
+/* An OPM protected output (OPM.md 2; "PO"): a session of a second kind on
+ * the connector's slots, with the states COPP_STATE_PO_*, bound and checked
+ * exactly as a copp_session.  Caller-owned; zeroed (or destroyed) storage
+ * before copp_opm_create_protected_output; its address is the handle a
+ * DxgkDdiOPM* call or IDDCX_OPMCTX maps to.  Fields are private.  The PO's
+ * random number lives in s.rgh, its key K in s.mac; semantics, counters,
+ * virtual levels and latched events are the connector's record. */
+typedef struct copp_opm_output {
+    copp_session s;
+} copp_opm_output;
 
 /* >>api -------------------------------------------------------------------- */
 
@@ -737,14 +1111,21 @@ typedef struct copp_connector {
  * quiet.  Openings are numbered on: a re-init keeps counting, and fresh
  * storage starts at a random epoch (8 bytes from randombytes), so that
  * sessions of the storage's earlier life stay refused (see CONVENTIONS).
+ * Re-entry: while an init runs, a call its callbacks make on c changes
+ * nothing: an initialized c is busy (CONVENTIONS); fresh storage is marked
+ * as under its first init (its initialized word holds a marker until the
+ * init returns), so a nested init is refused as busy and every other call
+ * finds c not initialized.
  * Returns COPP_S_OK; COPP_E_POINTER if c or desc is NULL, or the certificate
  * pointer is NULL with a non-zero length; COPP_E_UNEXPECTED if c is in use
- * (traced with COPP_REASON_CONNECTOR_IN_USE) or busy (called from one of its
- * own callbacks: COPP_REASON_BUSY, not traced); COPP_E_INVALIDARG if a
- * required op is missing or the hardware reports types outside
- * HDCP|ACP|CGMS-A; the HRESULT of get_protection_types if it fails;
- * COPP_E_FAIL if randombytes fails (fresh storage only).  c untouched on
- * failure. */
+ * (COPP_REASON_CONNECTOR_IN_USE) or busy (called from one of its own
+ * callbacks, or from a callback of its running first init:
+ * COPP_REASON_BUSY, not traced); COPP_E_INVALIDARG if a required op is
+ * missing or the hardware reports types outside HDCP|ACP|CGMS-A; the
+ * HRESULT of get_protection_types if it fails; COPP_E_FAIL if randombytes
+ * fails (fresh storage only).  c untouched on failure.  Traced (with the
+ * hook c already has) when c was initialized, unless refused as busy or for
+ * desc's pointers and ops, which are checked before c is looked at. */
 COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_desc *desc);
 
 /* copp_open -- COPPOpenVideoSession (spec 4.1).
@@ -886,10 +1267,12 @@ COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags
  * that raises the key's level (ACTIVATE above 0, CHANGE up) is checked and
  * written; then the other flagged members go to vp_set; then a move that
  * lowers or keeps it (CHANGE down, DEACTIVATE, ACTIVATE at 0).  If vp_set
- * fails, a raise made before it is taken back and nothing else has
+ * fails, a raise made before it is taken back and the hardware is put
+ * back at the ACP level it carried before the call (which is not the
+ * derived level when an earlier lowering was refused), and nothing else has
  * happened, so a failed SET changes nothing, hardware included (only if
- * that lowering's own write fails too does the hardware keep the higher
- * level, fail closed, with LinkLost to every session).  A lowering after
+ * that restoring write fails too does the hardware keep the raised level,
+ * fail closed, with LinkLost to every session).  A lowering after
  * vp_set cannot fail the call: the key takes its new level (or is released)
  * even if the hardware refuses the write, which keeps the level (fail
  * closed; sessions hear LinkLost).  A key is redrawn at most 8 times while
@@ -989,6 +1372,7 @@ COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_s
 #define COPP_REC_CB_MAC_INIT             34u
 #define COPP_REC_CB_MAC                  35u
 #define COPP_REC_CB_MAC_RELEASE          36u
+#define COPP_REC_CB_OAEP_DECRYPT         37u
 
 #ifdef COPP_WITH_RECORDER
 /* Field diagnostics: with desc.recorder set, every public call on the
@@ -1060,6 +1444,241 @@ typedef struct copp_bytes { const uint8_t *p; size_t len; } copp_bytes;
 typedef struct copp_rsa_private_key {
     copp_bytes n, e, d, p, q, dp, dq, qinv;
 } copp_rsa_private_key;
+
+/* >>opm: Output Protection Manager entry points (OPM.md) ------------------ */
+/* STATUS OF THIS REVISION: declarations only.  The nine entry points and
+ * the eight IddCx helpers below are NOT YET IMPLEMENTED: each returns
+ * COPP_STATUS_NOT_SUPPORTED and changes nothing.  The accessors,
+ * copp_ntstatus_str and the app helpers work. */
+/* Shaped like the nine v1 DxgkDdiOPM* DDIs (OPM.md 1.2): the adapter is the
+ * connector (one copp_connector per physical output; the certificates and
+ * the OPM key are the same in every connector of an adapter), a protected
+ * output is a caller-owned copp_opm_output bound to one connector (its
+ * address is the handle), wire structures are byte arrays (little-endian,
+ * GUIDs in Windows memory order), results are NTSTATUS (COPP_STATUS_*).
+ * The driver maps D3DDDI_VIDEO_PRESENT_TARGET_ID to the connector itself and
+ * returns COPP_STATUS_GRAPHICS_OPM_SPANNING_MODE_ENABLED /
+ * _THEATER_MODE_ENABLED for a target that drives several connectors.
+ *
+ * Common to every call (docs/opm-core.md):
+ *   - the opm ready hook (HFS gate, 1.2) runs first: failure
+ *     COPP_STATUS_GRAPHICS_PVP_HFS_FAILED;
+ *   - po NULL, not bound to an initialized connector, a stale copy or a
+ *     COPP session's storage: COPP_STATUS_GRAPHICS_OPM_INVALID_HANDLE (2.3);
+ *     other NULL pointers: COPP_STATUS_GRAPHICS_OPM_INVALID_POINTER;
+ *   - a call in the wrong state (2.2; repeated GetRandomNumber or
+ *     SetSigningKey, a request before SetSigningKey) and a call re-entered
+ *     from a callback: COPP_STATUS_INVALID_DEVICE_STATE (A-OPM-3);
+ *   - a failed call changes nothing: no state, level, counter, event,
+ *     register or output byte (only the diagnostic last_reason);
+ *   - a failing hardware or crypto callback:
+ *     COPP_STATUS_GRAPHICS_OPM_DRIVER_INTERNAL_ERROR;
+ *   - the trace hook gets one record per call (COPP_CALL_OPM_*), the
+ *     po's embedded session as copp_trace.session.
+ * Check order (A-OPM-7): handle, state, semantics, OMAC, sequence number,
+ * size and GUID, content; the untrusted payload is read only after the OMAC
+ * passed.  Sequence numbers advance only on success (A-OPM-6, COPP A4),
+ * modulo 2^32; -DCOPP_OPM_ADVANCE_ON_MATCH advances them once OMAC and
+ * number match, whatever follows. */
+
+/* copp_opm_get_certificate_size -- DxgkDdiOPMGetCertificateSize (7.7).
+ *   certificate_type  COPP_DXGKMDT_*_CERTIFICATE.
+ *   size              receives the registered certificate's length, bytes.
+ * Adapter-level: no protected output, no state.  Returns
+ * COPP_STATUS_SUCCESS; COPP_STATUS_GRAPHICS_OPM_INVALID_POINTER (NULL c or
+ * size); COPP_STATUS_INVALID_DEVICE_STATE (c not initialized, or busy);
+ * COPP_STATUS_INVALID_PARAMETER (type > 3); for a type with no certificate
+ * registered (NULL, length 0): COPP_STATUS_GRAPHICS_OPM_NOT_SUPPORTED (OPM
+ * and indirect-display), _COPP_NOT_SUPPORTED, _UAB_NOT_SUPPORTED;
+ * COPP_STATUS_GRAPHICS_PVP_HFS_FAILED. */
+COPP_API int32_t copp_opm_get_certificate_size(copp_connector *c, uint32_t certificate_type, uint32_t *size);
+
+/* copp_opm_get_certificate -- DxgkDdiOPMGetCertificate (7.7).
+ *   buf, size  receives exactly the registered bytes; size must be at least
+ *              the certificate length (bytes after it are not written).
+ * Returns what copp_opm_get_certificate_size returns, and
+ * COPP_STATUS_GRAPHICS_PVP_INVALID_CERTIFICATE_LENGTH (size too small). */
+COPP_API int32_t copp_opm_get_certificate(copp_connector *c, uint32_t certificate_type, uint8_t *buf, uint32_t size);
+
+/* copp_opm_create_protected_output -- DxgkDdiOPMCreateProtectedOutput (2.1, 11.2).
+ *   po         caller storage, zeroed or destroyed; becomes COPP_STATE_PO_CREATED.
+ *   semantics  COPP_OPM_VOS_*: fixed for the output's life.
+ * Draws the output's 128-bit random number (randombytes) and counts the
+ * output at level 0 of every supported type (no hardware write), as
+ * copp_open does for a COPP session.  OPM semantics need crypto->oaep_decrypt
+ * and an OPM certificate; indirect-display semantics (2, treated as OPM:
+ * A-OPM-12) also COPP_OPM_ALLOW_INDIRECT_DISPLAY in desc.opm_flags.
+ * Returns COPP_STATUS_SUCCESS; _OPM_INVALID_POINTER (NULL c or po);
+ * COPP_STATUS_INVALID_DEVICE_STATE (c not initialized or busy; po already
+ * created); COPP_STATUS_GRAPHICS_OPM_INVALID_HANDLE (po claims another
+ * opening); COPP_STATUS_INVALID_PARAMETER (semantics > 2);
+ * COPP_STATUS_GRAPHICS_OPM_NOT_SUPPORTED (OPM or indirect semantics not
+ * served); COPP_STATUS_NO_MEMORY (COPP_MAX_SESSIONS sessions and outputs on
+ * c); _OPM_DRIVER_INTERNAL_ERROR (RNG failed); _PVP_HFS_FAILED. */
+COPP_API int32_t copp_opm_create_protected_output(copp_connector *c, copp_opm_output *po, uint32_t semantics);
+
+/* copp_opm_get_random_number -- DxgkDdiOPMGetRandomNumber (2.2, 7.5).
+ *   random  receives the output's 16-byte random number (drawn at create).
+ * PO_CREATED -> PO_RANDOM_ISSUED; once only.  Returns COPP_STATUS_SUCCESS
+ * or the common codes. */
+COPP_API int32_t copp_opm_get_random_number(copp_opm_output *po, uint8_t random[16]);
+
+/* copp_opm_set_signing_key_and_sequence_numbers --
+ * DxgkDdiOPMSetSigningKeyAndSequenceNumbers (2.2, 2.3, 4.16, 7.2, 7.3).
+ *   encrypted  256-byte OPM_ENCRYPTED_INITIALIZATION_PARAMETERS.
+ * OPM (and indirect) semantics: RSAES-OAEP-SHA-512 (crypto->oaep_decrypt
+ * with desc.opm_crypto_user, big-endian ciphertext), a message of 40..126
+ * bytes (A-OPM-2; bytes 40.. ignored).  COPP semantics: the COPP decoder of
+ * copp_sequence_start (crypto->rsa_decrypt, never OAEP, 7.3).  Then: the
+ * output's random number (compared in constant time) | K | info start (u32
+ * LE) | configure start (u32 LE).  PO_RANDOM_ISSUED -> PO_ACTIVE; on failure
+ * nothing is stored and the output stays PO_RANDOM_ISSUED (A-OPM-4: a retry
+ * with the same random number is possible); decrypted bytes are wiped.
+ * Returns COPP_STATUS_SUCCESS;
+ * COPP_STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS for every ciphertext
+ * that does not decrypt or decode, a message shorter than 40 (or longer than
+ * 126) bytes and a random-number mismatch (one code and one reason, no
+ * padding oracle); the common codes. */
+COPP_API int32_t copp_opm_set_signing_key_and_sequence_numbers(copp_opm_output *po, const uint8_t encrypted[256]);
+
+/* copp_opm_get_information -- DxgkDdiOPMGetInformation (8, 5.1, 7.4, 10).
+ *   in   4112-byte OPM_GET_INFO_PARAMETERS (omac @0 over bytes 16..4111,
+ *        rnRandomNumber @16, guidInformation @32, ulSequenceNumber @48,
+ *        cbParametersSize @52, abParameters @56).
+ *   out  4096-byte OPM_REQUESTED_INFORMATION, written only on success: zero
+ *        filled, cbRequestedInformationSize @16, the reply @20 starting with
+ *        the echoed rnRandomNumber, omac @0 over bytes 16..4095.  May not
+ *        alias in.
+ * PO_ACTIVE, OPM or indirect semantics only.  Requests (5.1): CONNECTOR_TYPE,
+ * SUPPORTED_PROTECTION_TYPES, VIRTUAL/ACTUAL_PROTECTION_LEVEL, ACTUAL_OUTPUT_FORMAT,
+ * ADAPTER_BUS_TYPE, CURRENT_HDCP_SRM_VERSION, OUTPUT_ID, DVI_CHARACTERISTICS,
+ * CODEC_INFO, OUTPUT_HARDWARE_PROTECTION_SUPPORT.  ulStatusFlags carries the
+ * events latched since this output's last reply (then cleared) and, while
+ * a revoked HDCP device is attached and HDCP is on, REVOKED | LINK_LOST on
+ * every STANDARD and ACTUAL_OUTPUT_FORMAT reply (A-OPM-8).  On success the
+ * information counter advances by one.
+ * Returns COPP_STATUS_SUCCESS;
+ * _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_OPM_SEMANTICS (a COPP-semantics output);
+ * _OPM_INVALID_INFORMATION_REQUEST (bad OMAC, or ulSequenceNumber is not the
+ * information counter); COPP_STATUS_INVALID_PARAMETER (cbParametersSize >
+ * 4056, < 4 for a level request, < 4 + cbVerifier for CODEC_INFO; a
+ * protection type that is not exactly one known type);
+ * COPP_STATUS_NOT_SUPPORTED (unknown GUID (A-OPM-15), a request the
+ * hardware cannot answer: no display data, output id, DVI, codec hook);
+ * _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS (ACP_AND_CGMSA_SIGNALING,
+ * CONNECTED_HDCP_DEVICE_INFORMATION, type COPP_COMPATIBLE_HDCP: A-OPM-25);
+ * _OPM_OUTPUT_DOES_NOT_SUPPORT_HDCP (SRM version without HDCP);
+ * _OPM_HDCP_SRM_NEVER_SET (SRM version before this output set one, A-OPM-19);
+ * the common codes. */
+COPP_API int32_t copp_opm_get_information(copp_opm_output *po, const uint8_t in[4112], uint8_t out[4096]);
+
+/* copp_opm_get_copp_compatible_information --
+ * DxgkDdiOPMGetCOPPCompatibleInformation (8, 5.1).
+ *   in   4096-byte OPM_COPP_COMPATIBLE_GET_INFO_PARAMETERS (unsigned:
+ *        rnRandomNumber @0, guidInformation @16, ulSequenceNumber @32,
+ *        cbParametersSize @36, abParameters @40).
+ *   out  as copp_opm_get_information.
+ * PO_ACTIVE, COPP semantics only.  The eight COPP requests with COPP
+ * semantics' values (supported types only 0x1/0x2/0x4; connector and bus
+ * type with COPP's INTERNAL/INTEGRATED flags; TAMPERING reported as
+ * LINK_LOST, REVOKED never; ACTUAL_OUTPUT_FORMAT's offset 28 is the
+ * interleave value, A-OPM-22).
+ * Returns as copp_opm_get_information, with
+ * _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS for an OPM-semantics
+ * output, _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_OPM_SEMANTICS for the OPM-only
+ * requests and types (A-OPM-23, A-OPM-25), _OPM_INVALID_INFORMATION_REQUEST
+ * for a wrong ulSequenceNumber, _OPM_SIGNALING_NOT_SUPPORTED (no TV
+ * protection standard) and _OPM_OUTPUT_DOES_NOT_SUPPORT_HDCP (HDCP device
+ * information without HDCP). */
+COPP_API int32_t copp_opm_get_copp_compatible_information(copp_opm_output *po, const uint8_t in[4096],
+                                                          uint8_t out[4096]);
+
+/* copp_opm_configure_protected_output -- DxgkDdiOPMConfigureProtectedOutput (9, 11.2).
+ *   in               4096-byte OPM_CONFIGURE_PARAMETERS (omac @0 over bytes
+ *                    16..4095, guidSetting @16, ulSequenceNumber @32,
+ *                    cbParametersSize @36, abParameters @40).
+ *   additional_size  bytes at additional: the SRM of SET_HDCP_SRM; 0 (and
+ *   additional       NULL allowed) for every other command and for COPP
+ *                    semantics.  Not covered by the OMAC (7.4).
+ * PO_ACTIVE.  Commands: SET_PROTECTION_LEVEL (both), SET_ACP_AND_CGMSA_SIGNALING
+ * (COPP), SET_HDCP_SRM and SET_PROTECTION_LEVEL_ACCORDING_TO_CSS_DVD (OPM).
+ * A level sets this output's virtual level; the connector's level is
+ * re-derived from every contributor (COPP sessions, video-port keys, outputs
+ * of both semantics) by the precedence tables (11.2, A-OPM-9) through the
+ * one apply step of COPP commands.  On success the configure counter
+ * advances by one.  Returns COPP_STATUS_SUCCESS;
+ * _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_OPM_SEMANTICS (COPP semantics with
+ * additional parameters; SET_HDCP_SRM, CSS_DVD, types HDCP/DPCP/
+ * TYPE_ENFORCEMENT_HDCP under COPP semantics);
+ * _OPM_INVALID_CONFIGURATION_REQUEST (bad OMAC or ulSequenceNumber);
+ * COPP_STATUS_INVALID_PARAMETER (cbParametersSize > 4056 or below the
+ * payload, additional parameters with another command, additional_size
+ * with NULL, bad level, non-zero reserved words, bad signaling);
+ * COPP_STATUS_NOT_SUPPORTED (unknown GUID; DPCP or type-enforcement HDCP the
+ * connector lacks; no SRM hook: A-OPM-17);
+ * _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS (SET_ACP_AND_CGMSA_SIGNALING,
+ * type COPP_COMPATIBLE_HDCP, CGMS-A with redistribution control under OPM
+ * semantics); _OPM_OUTPUT_DOES_NOT_SUPPORT_HDCP / _ACP / _CGMSA (the
+ * connector lacks the type); _OPM_RESOLUTION_TOO_HIGH (the display mode
+ * cannot carry the derived level); _OPM_ALL_HDCP_HARDWARE_ALREADY_IN_USE
+ * (set_protection returned COPP_DDERR_CURRENTLYNOTAVAIL); _OPM_INVALID_SRM;
+ * _OPM_SIGNALING_NOT_SUPPORTED; the common codes. */
+COPP_API int32_t copp_opm_configure_protected_output(copp_opm_output *po, const uint8_t in[4096],
+                                                     uint32_t additional_size, const uint8_t *additional);
+
+/* copp_opm_destroy_protected_output -- DxgkDdiOPMDestroyProtectedOutput (11.3).
+ * Valid in every PO state; never fails for a valid handle: removes the
+ * output's contribution of every type, re-derives and applies the connector
+ * levels (fail closed: a lowering the hardware refuses keeps the level and
+ * every other session and output hears LINK_LOST), wipes K and the whole
+ * output (which ends COPP_STATE_CLOSED).
+ * Returns COPP_STATUS_SUCCESS; COPP_STATUS_GRAPHICS_OPM_INVALID_HANDLE (not
+ * a bound output); COPP_STATUS_INVALID_DEVICE_STATE (connector busy: called
+ * from a callback). */
+COPP_API int32_t copp_opm_destroy_protected_output(copp_opm_output *po);
+
+/* Accessors (the connector's record; see copp_session_state).  State:
+ * COPP_STATE_PO_* or COPP_STATE_CLOSED.  Semantics: COPP_OPM_VOS_*, or
+ * 0xFFFFFFFF for an output that is not bound.  Virtual level of one
+ * COPP_OPM_PROTECTION_TYPE_* bit, or COPP_LEVEL_NOT_AVAILABLE (not bound, a
+ * type of the other semantics, a type the connector lacks). */
+COPP_API uint32_t copp_opm_state(const copp_opm_output *po);
+COPP_API uint32_t copp_opm_semantics(const copp_opm_output *po);
+COPP_API uint32_t copp_opm_virtual_level(const copp_opm_output *po, uint32_t opm_prot_type);
+COPP_API uint32_t copp_opm_last_reason(const copp_opm_output *po);   /* COPP_REASON_* */
+/* The ntstatus.h name of a COPP_STATUS_* value ("STATUS_GRAPHICS_OPM_INVALID_HANDLE"),
+ * "NTSTATUS" for another value ("" under COPP_NO_STRINGS). */
+COPP_API const char *copp_ntstatus_str(int32_t status);
+
+/* IddCx (OPM.md 1.3, 12): the eight EVT_IDD_CX_MONITOR_OPM_* callbacks on the
+ * same core.  The driver passes IDDCX_OPMCTX's copp_opm_output, the fields of
+ * the IDARG structures and the Size-prefixed IDDCX_OPM_* wrappers as bytes:
+ * the UINT Size at offset 0 must equal the wrapper's size (else
+ * COPP_STATUS_INVALID_PARAMETER, nothing done); the OMACs cover the inner
+ * structure only (inner offset 16.., outer 20..).  IddCx has no
+ * COPP-compatible information callback, so create refuses COPP semantics
+ * (COPP_STATUS_GRAPHICS_COPP_NOT_SUPPORTED) and accepts indirect-display
+ * semantics without COPP_OPM_ALLOW_INDIRECT_DISPLAY.  certificate_type is
+ * typed OPM_VIDEO_OUTPUT_SEMANTICS in IddCx (A-OPM-13): any value selects
+ * the indirect-display certificate when one is registered, else the OPM
+ * certificate.  Results, checks and traces are those of the copp_opm_*
+ * entry point each one calls. */
+COPP_API int32_t copp_iddcx_opm_get_certificate_size(copp_connector *c, uint32_t certificate_type, uint32_t *size);
+COPP_API int32_t copp_iddcx_opm_get_certificate(copp_connector *c, uint32_t certificate_type,
+                                                uint8_t *buf, uint32_t size);
+COPP_API int32_t copp_iddcx_opm_create_protected_output(copp_connector *c, copp_opm_output *po, uint32_t semantics);
+/* out: IDDCX_OPM_GET_RANDOM_NUMBER (Size = 20 written @0, random @4). */
+COPP_API int32_t copp_iddcx_opm_get_random_number(copp_opm_output *po, uint8_t out[20]);
+/* in: IDDCX_OPM_ENCRYPTED_INITIALIZATION_PARAMETERS (Size 260 @0, 256 bytes @4). */
+COPP_API int32_t copp_iddcx_opm_set_signing_key_and_sequence_numbers(copp_opm_output *po, const uint8_t in[260]);
+/* in: IDDCX_OPM_GET_INFO_PARAMETERS (Size 4116); out: IDDCX_OPM_REQUESTED_INFORMATION
+ * (Size = 4100 written @0, OPM_REQUESTED_INFORMATION @4), written only on success. */
+COPP_API int32_t copp_iddcx_opm_get_information(copp_opm_output *po, const uint8_t in[4116], uint8_t out[4100]);
+/* in: IDDCX_OPM_CONFIGURE_PARAMETERS (Size 4100); then the IDARG's
+ * AdditionalParametersSizeInBytes and pAdditionalParameters. */
+COPP_API int32_t copp_iddcx_opm_configure_protected_output(copp_opm_output *po, const uint8_t in[4100],
+                                                           uint32_t additional_size, const uint8_t *additional);
+COPP_API int32_t copp_iddcx_opm_destroy_protected_output(copp_opm_output *po);
 
 /* >>keys (key loading and validation, shared by the optional backends) ------ */
 #if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
@@ -1311,6 +1930,31 @@ COPP_API int32_t copp_app_sign_start_sequence(uint8_t sig[256], const uint8_t rg
                                               uint32_t command_start, uint32_t encoding,
                                               copp_bytes n, copp_bytes e);
 #endif
+
+/* OPM (OPM.md 4, 7).  An OPM_CONFIGURE_PARAMETERS has DXVA_COPPCommand's
+ * layout and MAC coverage: build it with copp_app_command /
+ * copp_app_set_protection_level and sign it with copp_app_mac_command; an
+ * OPM_COPP_COMPATIBLE_GET_INFO_PARAMETERS is copp_app_status_request's
+ * layout; every OPM_REQUESTED_INFORMATION is checked by
+ * copp_app_verify_status (rnRandomNumber = rApp). */
+/* Build a 4112-byte OPM_GET_INFO_PARAMETERS without its OMAC (zero): rn @16,
+ * guid @32, seq @48, data_len @52, data @56, the rest zero.
+ * Returns COPP_S_OK, COPP_E_POINTER, COPP_E_INVALIDARG (data_len > 4056). */
+COPP_API int32_t copp_app_opm_get_info_parameters(uint8_t in[4112], const uint8_t rn[16], const uint8_t guid[16],
+                                                  uint32_t seq, const uint8_t *data, uint32_t data_len);
+/* omac (bytes 0..15) = AES-CMAC over bytes 16..4111 (4096 bytes) with the keyed ctx. */
+COPP_API int32_t copp_app_opm_mac_get_info_parameters(uint8_t in[4112], const copp_crypto *crypto,
+                                                      void *crypto_user, const copp_mac_ctx *ctx);
+#if defined(COPP_WITH_LIBTOM)
+/* RSAES-OAEP-SHA-512 / MGF1-SHA-512 / empty label encryption of msg (0..126
+ * bytes) under the public key (n, e big-endian), as CNG's BCryptEncrypt does
+ * for OPM_ENCRYPTED_INITIALIZATION_PARAMETERS (7.2): out is the big-endian
+ * ciphertext.  The seed comes from libtomcrypt's system RNG.  Returns
+ * COPP_S_OK, COPP_E_POINTER, COPP_E_INVALIDARG (msg_len > 126, modulus not
+ * 2048 bits), COPP_E_FAIL. */
+COPP_API int32_t copp_app_opm_oaep_encrypt(uint8_t out[256], const uint8_t *msg, size_t msg_len,
+                                           copp_bytes n, copp_bytes e);
+#endif
 #endif /* COPP_WITH_APP */
 
 #ifdef __cplusplus
@@ -1422,6 +2066,7 @@ static const uint8_t copp__guid_set_signaling[16]        = COPP_GUID_DXVA_COPPSe
 #define COPP__SIG_RESERVED            60u /* ExtendedInfo* at 28 .. 59 are not used (A21) */
 
 #define COPP__MAGIC 0x50504F43u /* "COPP" */
+#define COPP__MAGIC_INITIALIZING 0x494E4954u /* "TINI": fresh storage while its first init runs */
 
 static int32_t copp__reason_hr(uint32_t reason)
 {
@@ -1461,7 +2106,7 @@ static int copp__type_index(uint32_t prot_type)
 }
 
 static const uint32_t copp__type_bits[COPP__TYPES] = {
-    COPP_PROTECTION_TYPE_HDCP, COPP_PROTECTION_TYPE_ACP, COPP_PROTECTION_TYPE_CGMSA
+    COPP_PROTECTION_TYPE_HDCP, COPP_PROTECTION_TYPE_ACP, COPP_PROTECTION_TYPE_CGMSA, COPP_OPM_PROTECTION_TYPE_DPCP
 };
 
 /* Valid settable levels: HDCP 0..1, ACP 0..3, CGMS-A base 0..4 with or
@@ -1781,7 +2426,8 @@ static void copp__advance(copp__call *k)
  * below, so counts[t][l] is always the number of contributors holding level
  * l of type t; applied[t] is what the hardware was last told (or read). */
 #define COPP__NOWHERE COPP_LEVEL_NOT_AVAILABLE
-#define COPP__JOIN    0 /* enter at level 0: counted, nothing written (level 0 raises nothing) */
+#define COPP__JOIN    0 /* counts only, nothing written: entering at level 0 (which raises
+                             nothing), or an undo that restores the hardware itself */
 #define COPP__APPLY   1 /* then make the hardware carry the derived level */
 
 /* The only statement that changes counts[]: one contributor more or fewer
@@ -1851,6 +2497,20 @@ static int32_t copp__move(copp__call *k, int t, uint32_t *held, uint32_t to, int
     return COPP_S_OK;
 }
 
+/* Undo a raise that stood, when a later step of the same call failed (a
+ * video-port key's, when vp_set fails): the contributor back at prev, and
+ * the hardware back at `before`, what it carried when the call began --
+ * not the derived level, which differs from it when an earlier lowering
+ * was refused (fail closed).  If that write fails the hardware keeps the
+ * raised level: fail closed, LinkLost to every session. */
+static void copp__move_back(copp__call *k, int t, uint32_t *held, uint32_t prev, uint32_t before)
+{
+    copp_connector *c = k->c;
+    (void)copp__move(k, t, held, prev, COPP__JOIN);
+    if (c->applied[t] != before && copp__apply(c, t, before, NULL, &k->why) != COPP_S_OK)
+        k->flags |= COPP_STATUS_LINK_LOST;
+}
+
 /* A session's slot joins: level 0 of every supported type (spec 12.1),
  * COPP_LEVEL_NOT_AVAILABLE of the others. */
 static void copp__protect_join(copp__call *k, uint32_t held[COPP__TYPES])
@@ -1902,7 +2562,7 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
     copp__call k;
     copp_connector_desc d;   /* desc may point into c (a re-init from c->desc) */
     uint8_t seed[8];
-    uint32_t types = 0, busy;
+    uint32_t types = 0, was = 0;
     uint64_t epoch = 0;
     int again, i;
     int32_t r;
@@ -1916,32 +2576,40 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
         d.crypto->mac_init == NULL || d.crypto->mac == NULL)
         return copp__reason_hr(COPP_REASON_BAD_CONFIG);
     again = c->initialized == COPP__MAGIC;
-    if (again && c->busy == 1u) return copp__reason_hr(COPP_REASON_BUSY);   /* from its own callback: not traced */
+    if (again ? c->busy == 1u : c->initialized == COPP__MAGIC_INITIALIZING)   /* from its own callback */
+        return copp__reason_hr(COPP_REASON_BUSY);                            /* not traced */
     COPP__REC(copp__rec_begin(&k, d.recorder));
     COPP__REC(copp__rec_desc(&k, &d));
     if (copp__in_use(c)) {   /* its sessions, keys or levels would be orphaned: close (or resync) first */
         copp__take(&k, c);
         return copp__leave(&k, copp__fail(&k.why, COPP_REASON_CONNECTOR_IN_USE));
     }
-    busy = again ? c->busy : 0u;
-    if (again) c->busy = 1u;   /* a callback that calls into c changes nothing */
+    /* A callback that calls into c changes nothing: an initialized c is
+     * busy (and a failure is traced); fresh storage is marked as under its
+     * first init (a nested init is refused as busy, every other call finds
+     * it not initialized) and gets its old word back on failure. */
+    if (again) copp__take(&k, c);
+    else {
+        was = c->initialized;
+        c->initialized = COPP__MAGIC_INITIALIZING;
+    }
     r = d.hw->get_protection_types(d.hw_user, &types);
     COPP__REC(copp__rec_cb_types(k.rec, r, types));
     if (r != COPP_S_OK) r = copp__cb_fail(&k.why, COPP_REASON_HW_FAILED, r);
     else if (types & ~(COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA))
-        r = copp__reason_hr(COPP_REASON_BAD_CONFIG);
+        r = copp__fail(&k.why, COPP_REASON_BAD_CONFIG);
     else if (again) epoch = c->epoch;   /* openings stay distinct across inits */
     else {   /* fresh storage: a random start, so that openings of its earlier life stay distinct */
         int rv = d.crypto->randombytes(d.crypto_user, seed, sizeof seed);
         COPP__REC(copp__rec_cb_rng(k.rec, seed, sizeof seed, rv));
-        if (rv != 0) r = copp__reason_hr(COPP_REASON_CRYPTO_FAILED);
+        if (rv != 0) r = copp__fail(&k.why, COPP_REASON_CRYPTO_FAILED);
         else for (i = 0; i < (int)sizeof seed; i++) epoch = (epoch << 8) | seed[i];
     }
     copp__wipe(seed, sizeof seed);
     if (r != COPP_S_OK) {
-        if (again) c->busy = busy;   /* untouched */
-        COPP__REC(copp__rec_end(&k, r));
-        return r;
+        if (!again) c->initialized = was;   /* untouched */
+        COPP__REC(copp__rec_end(&k, r));    /* (fresh storage: leave has no connector to end it) */
+        return copp__leave(&k, r);          /* traced when c was initialized */
     }
     COPP_MEMSET(c, 0, sizeof *c);   /* every count and applied level 0 */
     COPP_MEMCPY(&c->desc, &d, sizeof d);
@@ -2460,8 +3128,9 @@ static int32_t copp__vp_get(copp__call *k, copp_videoparameters *p)
  * refuse the call happens before vp_set: the new key is drawn (into
  * p->dwCPKey, wiped by the caller), then a key move that raises its level
  * goes through >>protect (checked against the mode, written, undone if
- * refused); a failing vp_set takes that raise back (a lowering: it stands
- * even if its own write fails).  A move that lowers or keeps the key's
+ * refused); a failing vp_set takes that raise back and puts the hardware
+ * back at the level it carried when the call began (copp__move_back; if
+ * that write fails the raise stands, fail closed).  A move that lowers or keeps the key's
  * level (CHANGE down, DEACTIVATE) cannot fail the call, so it runs after
  * vp_set, when nothing else can fail. */
 static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
@@ -2471,6 +3140,7 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
     int cp = (p->dwFlags & COPP_VP_FLAGS_COPYPROTECT) && (c->protection_types & COPP_PROTECTION_TYPE_ACP);
     int tv = (p->dwFlags & ~COPP_VP_FLAGS_COPYPROTECT) != 0;
     uint32_t cmd = p->dwCPCommand, fresh = COPP__NOWHERE, prev = COPP__NOWHERE, to = COPP__NOWHERE;
+    uint32_t before = c->applied[COPP__T_ACP];   /* what the hardware carries: a failed SET leaves it */
     uint32_t *held = &fresh;   /* the key's recorded level; a new key's until it is stored */
     int early = 0, slot = -1;
     int32_t r;
@@ -2497,7 +3167,7 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
     if (tv) {
         r = hw->vp_set(c->desc.hw_user, p);
         if (r != COPP_S_OK) {
-            if (early) (void)copp__move(k, COPP__T_ACP, held, prev, COPP__APPLY);   /* back down: stands */
+            if (early) copp__move_back(k, COPP__T_ACP, held, prev, before);   /* back as it was */
             return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
         }
     }
@@ -2583,6 +3253,160 @@ COPP_API int32_t copp_connector_resync(copp_connector *c, uint32_t copp_status_f
         }
     }
     return copp__leave(&k, hr);   /* latches k.flags */
+}
+
+
+/* >>opm-impl: protected outputs (OPM.md) ---------------------------------- */
+/* Not yet implemented in this revision: every entry point returns
+ * COPP_STATUS_NOT_SUPPORTED and changes nothing (see >>opm). */
+
+COPP_API int32_t copp_opm_get_certificate_size(copp_connector *c, uint32_t certificate_type, uint32_t *size)
+{
+    (void)c; (void)certificate_type; (void)size;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_get_certificate(copp_connector *c, uint32_t certificate_type, uint8_t *buf, uint32_t size)
+{
+    (void)c; (void)certificate_type; (void)buf; (void)size;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_create_protected_output(copp_connector *c, copp_opm_output *po, uint32_t semantics)
+{
+    (void)c; (void)po; (void)semantics;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_get_random_number(copp_opm_output *po, uint8_t random[16])
+{
+    (void)po; (void)random;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_set_signing_key_and_sequence_numbers(copp_opm_output *po, const uint8_t encrypted[256])
+{
+    (void)po; (void)encrypted;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_get_information(copp_opm_output *po, const uint8_t in[4112], uint8_t out[4096])
+{
+    (void)po; (void)in; (void)out;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_get_copp_compatible_information(copp_opm_output *po, const uint8_t in[4096],
+                                                          uint8_t out[4096])
+{
+    (void)po; (void)in; (void)out;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_configure_protected_output(copp_opm_output *po, const uint8_t in[4096],
+                                                     uint32_t additional_size, const uint8_t *additional)
+{
+    (void)po; (void)in; (void)additional_size; (void)additional;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_destroy_protected_output(copp_opm_output *po)
+{
+    (void)po;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API uint32_t copp_opm_state(const copp_opm_output *po)
+{
+    const copp__slot *r = po != NULL ? copp__record(&po->s) : NULL;
+    return (r != NULL && r->state >= COPP_STATE_PO_CREATED) ? r->state : COPP_STATE_CLOSED;
+}
+
+COPP_API uint32_t copp_opm_semantics(const copp_opm_output *po)
+{
+    const copp__slot *r = po != NULL ? copp__record(&po->s) : NULL;
+    return (r != NULL && r->state >= COPP_STATE_PO_CREATED) ? r->semantics : 0xFFFFFFFFu;
+}
+
+COPP_API uint32_t copp_opm_virtual_level(const copp_opm_output *po, uint32_t opm_prot_type)
+{
+    (void)po; (void)opm_prot_type;
+    return COPP_LEVEL_NOT_AVAILABLE;
+}
+
+COPP_API uint32_t copp_opm_last_reason(const copp_opm_output *po) { return po ? po->s.last_reason : 0u; }
+
+/* The NTSTATUS names copp returns (OPM.md 3), for copp_ntstatus_str. */
+#define COPP__NTSTATUS_NAMES(X) \
+    X(SUCCESS) X(INVALID_PARAMETER) X(NO_MEMORY) X(BUFFER_TOO_SMALL) X(NOT_SUPPORTED) X(INVALID_DEVICE_STATE) \
+    X(GRAPHICS_OPM_NOT_SUPPORTED) X(GRAPHICS_COPP_NOT_SUPPORTED) X(GRAPHICS_UAB_NOT_SUPPORTED) \
+    X(GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS) X(GRAPHICS_OPM_PARAMETER_ARRAY_TOO_SMALL) \
+    X(GRAPHICS_OPM_NO_PROTECTED_OUTPUTS_EXIST) X(GRAPHICS_OPM_INVALID_POINTER) X(GRAPHICS_OPM_INTERNAL_ERROR) \
+    X(GRAPHICS_OPM_INVALID_HANDLE) X(GRAPHICS_PVP_INVALID_CERTIFICATE_LENGTH) X(GRAPHICS_OPM_SPANNING_MODE_ENABLED) \
+    X(GRAPHICS_OPM_THEATER_MODE_ENABLED) X(GRAPHICS_PVP_HFS_FAILED) X(GRAPHICS_OPM_INVALID_SRM) \
+    X(GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_HDCP) X(GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_ACP) \
+    X(GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_CGMSA) X(GRAPHICS_OPM_HDCP_SRM_NEVER_SET) \
+    X(GRAPHICS_OPM_RESOLUTION_TOO_HIGH) X(GRAPHICS_OPM_ALL_HDCP_HARDWARE_ALREADY_IN_USE) \
+    X(GRAPHICS_OPM_PROTECTED_OUTPUT_NO_LONGER_EXISTS) X(GRAPHICS_OPM_SESSION_TYPE_CHANGE_IN_PROGRESS) \
+    X(GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS) X(GRAPHICS_OPM_INVALID_INFORMATION_REQUEST) \
+    X(GRAPHICS_OPM_DRIVER_INTERNAL_ERROR) X(GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_OPM_SEMANTICS) \
+    X(GRAPHICS_OPM_SIGNALING_NOT_SUPPORTED) X(GRAPHICS_OPM_INVALID_CONFIGURATION_REQUEST)
+
+COPP_API const char *copp_ntstatus_str(int32_t status)
+{
+#ifdef COPP_NO_STRINGS
+    (void)status;
+    return "";
+#else
+#define COPP__X(name) if (status == COPP_STATUS_##name) return "STATUS_" #name;
+    COPP__NTSTATUS_NAMES(COPP__X)
+#undef COPP__X
+    return "NTSTATUS";
+#endif
+}
+
+/* IddCx helpers: not yet implemented in this revision (COPP_STATUS_NOT_SUPPORTED). */
+COPP_API int32_t copp_iddcx_opm_get_certificate_size(copp_connector *c, uint32_t certificate_type, uint32_t *size)
+{
+    (void)c; (void)certificate_type; (void)size;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_get_certificate(copp_connector *c, uint32_t certificate_type,
+                                                uint8_t *buf, uint32_t size)
+{
+    (void)c; (void)certificate_type; (void)buf; (void)size;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_create_protected_output(copp_connector *c, copp_opm_output *po, uint32_t semantics)
+{
+    (void)c; (void)po; (void)semantics;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_get_random_number(copp_opm_output *po, uint8_t out[20])
+{
+    (void)po; (void)out;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_set_signing_key_and_sequence_numbers(copp_opm_output *po, const uint8_t in[260])
+{
+    (void)po; (void)in;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_get_information(copp_opm_output *po, const uint8_t in[4116], uint8_t out[4100])
+{
+    (void)po; (void)in; (void)out;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_configure_protected_output(copp_opm_output *po, const uint8_t in[4100],
+                                                           uint32_t additional_size, const uint8_t *additional)
+{
+    (void)po; (void)in; (void)additional_size; (void)additional;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_destroy_protected_output(copp_opm_output *po)
+{
+    (void)po;
+    return COPP_STATUS_NOT_SUPPORTED;
 }
 
 /* >>accessors -------------------------------------------------------------- */
@@ -3124,6 +3948,19 @@ static int32_t copp__rec_mac(void *user, const copp_mac_ctx *ctx, const uint8_t 
     return hr;
 }
 
+/* OAEP (OPM semantics): the decoded message is withheld like the RSA
+ * output; only hr and its length. */
+static int32_t copp__rec_oaep_decrypt(void *user, const uint8_t ct[256], uint8_t msg[256], size_t *msg_len)
+{
+    COPP__REC_C;
+    uint8_t b[8];
+    int32_t hr = COPP__REC_CR->oaep_decrypt(c->rec.user_opm_crypto_user, ct, msg, msg_len);
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, *msg_len > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)*msg_len);
+    copp__rec_cb(c, COPP_REC_CB_OAEP_DECRYPT, b, sizeof b);
+    return hr;
+}
+
 static void copp__rec_mac_release(void *user, copp_mac_ctx *ctx)
 {
     COPP__REC_C;
@@ -3135,7 +3972,11 @@ static void copp__rec_mac_release(void *user, copp_mac_ctx *ctx)
 static void copp__rec_unwrap(const copp_connector *c, copp_connector_desc *d)
 {
     if (d->hw == &c->rec.hw) { d->hw = c->rec.user_hw; d->hw_user = c->rec.user_hw_user; }
-    if (d->crypto == &c->rec.crypto) { d->crypto = c->rec.user_crypto; d->crypto_user = c->rec.user_crypto_user; }
+    if (d->crypto == &c->rec.crypto) {
+        d->crypto = c->rec.user_crypto;
+        d->crypto_user = c->rec.user_crypto_user;
+        d->opm_crypto_user = c->rec.user_opm_crypto_user;
+    }
 }
 
 /* With a recorder, desc.hw and desc.crypto become c's shim tables (an op
@@ -3157,12 +3998,16 @@ static void copp__rec_install(copp_connector *c)
 #undef COPP__SHIM
 #define COPP__SHIM(tab, m) c->rec.crypto.m = tab->m != NULL ? copp__rec_##m : NULL;
     COPP__SHIM(cr, randombytes) COPP__SHIM(cr, rsa_decrypt) COPP__SHIM(cr, mac_init) COPP__SHIM(cr, mac)
-    COPP__SHIM(cr, mac_release)
+    COPP__SHIM(cr, mac_release) COPP__SHIM(cr, oaep_decrypt)
 #undef COPP__SHIM
+    /* the OPM users default to hw_user / crypto_user: resolved before those become c */
+    c->rec.user_opm_crypto_user = c->desc.opm_crypto_user != NULL ? c->desc.opm_crypto_user : c->desc.crypto_user;
+    if (c->desc.opm_user == NULL) c->desc.opm_user = c->desc.hw_user;   /* the opm hooks: not recorded yet */
     c->desc.hw = &c->rec.hw;
     c->desc.hw_user = c;
     c->desc.crypto = &c->rec.crypto;
     c->desc.crypto_user = c;
+    c->desc.opm_crypto_user = c;
 }
 
 COPP_API int32_t copp_recorder_export(const copp_recorder *r, uint8_t *out, uint32_t cap, uint32_t *len)
@@ -3715,7 +4560,7 @@ static int copp__libtom_rng(void *user, uint8_t *buf, size_t len)
 COPP_API const copp_crypto *copp_libtom_crypto(void)
 {
     static const copp_crypto table = {
-        copp__libtom_rng, copp__libtom_rsa, copp__libtom_mac_init, copp__libtom_mac, NULL
+        copp__libtom_rng, copp__libtom_rsa, copp__libtom_mac_init, copp__libtom_mac, NULL, NULL
     };
     return &table;
 }
@@ -4084,7 +4929,7 @@ COPP_API const copp_crypto *copp_openssl_crypto(void)
 {
     static const copp_crypto table = {
         copp__openssl_rng, copp__openssl_rsa, copp__openssl_mac_init, copp__openssl_mac,
-        copp__openssl_mac_release
+        copp__openssl_mac_release, NULL
     };
     return &table;
 }
@@ -4204,6 +5049,59 @@ done:
     return hr;
 }
 #endif /* COPP_WITH_LIBTOM */
+
+COPP_API int32_t copp_app_opm_get_info_parameters(uint8_t in[4112], const uint8_t rn[16], const uint8_t guid[16],
+                                                  uint32_t seq, const uint8_t *data, uint32_t data_len)
+{
+    if (in == NULL || rn == NULL || guid == NULL || (data == NULL && data_len != 0)) return COPP_E_POINTER;
+    if (data_len > COPP_OPM_PARAMETERS_BYTES) return COPP_E_INVALIDARG;
+    COPP_MEMSET(in, 0, COPP_OPM_GET_INFO_PARAMETERS_BYTES);
+    COPP_MEMCPY(in + COPP_OPM_GIP_OFF_RNRANDOMNUMBER, rn, COPP_OPM_RANDOM_NUMBER_BYTES);
+    COPP_MEMCPY(in + COPP_OPM_GIP_OFF_GUIDINFORMATION, guid, COPP_GUID_BYTES);
+    copp__st32(in + COPP_OPM_GIP_OFF_ULSEQUENCENUMBER, seq);
+    copp__st32(in + COPP_OPM_GIP_OFF_CBPARAMETERSSIZE, data_len);
+    if (data_len) COPP_MEMCPY(in + COPP_OPM_GIP_OFF_ABPARAMETERS, data, data_len);
+    return COPP_S_OK;
+}
+
+COPP_API int32_t copp_app_opm_mac_get_info_parameters(uint8_t in[4112], const copp_crypto *crypto,
+                                                      void *crypto_user, const copp_mac_ctx *ctx)
+{
+    if (in == NULL || crypto == NULL || ctx == NULL) return COPP_E_POINTER;
+    return crypto->mac(crypto_user, ctx, in + COPP_OPM_GIP_OFF_RNRANDOMNUMBER,
+                       COPP_OPM_GET_INFO_PARAMETERS_BYTES - COPP_OPM_OMAC_BYTES, 0, in + COPP_OPM_GIP_OFF_OMAC);
+}
+
+#ifdef COPP_WITH_LIBTOM
+COPP_API int32_t copp_app_opm_oaep_encrypt(uint8_t out[256], const uint8_t *msg, size_t msg_len,
+                                           copp_bytes n, copp_bytes e)
+{
+    mp_int mn, me, mm;
+    unsigned long outlen = 256;
+    int32_t hr = COPP_E_FAIL;
+    int prng, hash;
+    if (out == NULL || (msg == NULL && msg_len != 0) || n.p == NULL || e.p == NULL) return COPP_E_POINTER;
+    if (msg_len > COPP_OPM_OAEP_MAX_MESSAGE_BYTES) return COPP_E_INVALIDARG;
+    if (mp_init_multi(&mn, &me, &mm, NULL) != MP_OKAY) return COPP_E_OUTOFMEMORY;
+    if (mp_from_ubin(&mn, n.p, n.len) != MP_OKAY || mp_from_ubin(&me, e.p, e.len) != MP_OKAY) goto done;
+    if (mp_count_bits(&mn) != 2048) { hr = COPP_E_INVALIDARG; goto done; }
+    prng = register_prng(&sprng_desc);
+    hash = register_hash(&sha512_desc);
+    /* EME-OAEP (libtomcrypt; SHA-512 for the label hash and MGF1), then RSAEP */
+    if (prng < 0 || hash < 0 ||
+        pkcs_1_oaep_encode(msg, (unsigned long)msg_len, NULL, 0, 2048, NULL, prng, hash, out, &outlen) != CRYPT_OK ||
+        outlen != 256)
+        goto done;
+    if (mp_from_ubin(&mm, out, 256) != MP_OKAY || mp_exptmod(&mm, &me, &mn, &mm) != MP_OKAY ||
+        copp__mp_to_be(&mm, out, 256) != 0)
+        goto done;
+    hr = COPP_S_OK;
+done:
+    if (hr != COPP_S_OK) COPP_MEMSET(out, 0, 256);
+    copp__mp_wipe_clear(&mn); copp__mp_wipe_clear(&me); copp__mp_wipe_clear(&mm);
+    return hr;
+}
+#endif
 #endif /* COPP_WITH_APP */
 
 #ifdef __cplusplus

@@ -357,6 +357,10 @@ static void test_recorder_reinit_own_desc(void **st)
     rec_attach(w, f);
     assert_int_equal(copp_connector_init(&w->conn, &w->conn.desc), COPP_S_OK);
     assert_ptr_equal(w->conn.rec.user_hw, &mock_hw_ops);
+    /* the OPM users that default to hw_user / crypto_user keep the caller's, not the shims' c */
+    assert_ptr_equal(w->conn.desc.opm_user, &w->hw);
+    assert_ptr_equal(w->conn.rec.user_opm_crypto_user, w->crypto_user);
+    assert_ptr_equal(w->conn.desc.crypto->oaep_decrypt, w->crypto->oaep_decrypt != NULL ? copp__rec_oaep_decrypt : NULL);
     w_activate(w, 0);
     assert_int_equal(w_level(w, 0, COPP_PROTECTION_TYPE_HDCP, 1), COPP_S_OK);
     rec_parse(f);

@@ -18,9 +18,9 @@ CALLS = ["copp_connector_init", "copp_open", "copp_get_certificate_length", "cop
 CBS = {1: "get_protection_types", 2: "set_protection", 3: "get_protection", 4: "check_protection",
        5: "get_connector_type", 6: "get_bus_type", 7: "get_display_data", 8: "get_hdcp_key_data",
        9: "get_tv_standards", 10: "set_signaling", 11: "vp_get", 12: "vp_set", 32: "randombytes",
-       33: "rsa_decrypt", 34: "mac_init", 35: "mac", 36: "mac_release"}
+       33: "rsa_decrypt", 34: "mac_init", 35: "mac", 36: "mac_release", 37: "oaep_decrypt"}
 # byte offset of the callback's own HRESULT in its payload
-RESULT_AT = {1: 0, 2: 8, 3: 4, 4: 8, 5: 0, 6: 0, 7: 0, 8: 0, 9: 0, 10: 40, 11: 0, 12: 84, 32: 4, 33: 0, 34: 0, 35: 8}
+RESULT_AT = {1: 0, 2: 8, 3: 4, 4: 8, 5: 0, 6: 0, 7: 0, 8: 0, 9: 0, 10: 40, 11: 0, 12: 84, 32: 4, 33: 0, 34: 0, 35: 8, 37: 0}
 E_FAIL = 0x80004005
 
 

@@ -203,7 +203,7 @@ CPT_FN const char *cpt_cb_name(uint32_t id)
     static const char *const hw[] = { "?", "get_protection_types", "set_protection", "get_protection",
         "check_protection", "get_connector_type", "get_bus_type", "get_display_data", "get_hdcp_key_data",
         "get_tv_standards", "set_signaling", "vp_get", "vp_set" };
-    static const char *const cr[] = { "randombytes", "rsa_decrypt", "mac_init", "mac", "mac_release" };
+    static const char *const cr[] = { "randombytes", "rsa_decrypt", "mac_init", "mac", "mac_release", "oaep_decrypt" };
     if (id >= 1 && id < sizeof hw / sizeof hw[0]) return hw[id];
     if (id >= COPP_REC_CB_RANDOMBYTES && id - COPP_REC_CB_RANDOMBYTES < sizeof cr / sizeof cr[0])
         return cr[id - COPP_REC_CB_RANDOMBYTES];
