@@ -1227,8 +1227,9 @@ typedef struct r10_nest {
     copp_connector *c;
     const copp_connector_desc *d;
     int depth;
-    int32_t init_hr;
-    uint32_t vp_status;
+    int32_t init_hr, open_hr, resync_hr;
+    uint32_t vp_status, open_reason;
+    copp_session s;
 } r10_nest;
 static r10_nest *g_r10_nest;
 
@@ -1240,6 +1241,11 @@ static void r10_nest_reenter(void)
     x->init_hr = copp_connector_init(x->c, x->d);
     vp_build(vp, COPP_VP_COMMAND_SET, COPP_VP_FLAGS_COPYPROTECT, COPP_VP_CP_CMD_ACTIVATE, 0, 2);
     x->vp_status = copp_handle_videoparameters(x->c, vp, out);
+    memset(&x->s, 0, sizeof x->s);
+    x->open_hr = copp_open(x->c, &x->s);
+    x->open_reason = copp_session_last_reason(&x->s);
+    x->resync_hr = copp_connector_resync(x->c, 0);
+    copp_connector_event(x->c, COPP_STATUS_LINK_LOST);
 }
 
 static int32_t r10_types_reenter(void *u, uint32_t *types)
@@ -1284,7 +1290,13 @@ static void test_r10_fresh_init_reentered_from_its_callback(void **state)
         g_r10_nest = NULL;
         assert_int_equal(x.depth, 1);
         assert_int_equal(x.init_hr, COPP_E_UNEXPECTED);
-        assert_int_equal(x.vp_status, COPP_ERROR_INVALID_PARAMETER);   /* not initialized yet */
+        assert_int_equal(x.vp_status, COPP_ERROR_BUSY);
+        assert_int_equal(x.open_hr, COPP_E_UNEXPECTED);
+        assert_int_equal(x.open_reason, COPP_REASON_BUSY);
+        assert_int_equal(x.resync_hr, COPP_E_UNEXPECTED);
+        assert_int_equal(x.s.state, COPP_STATE_CLOSED);
+        assert_null(x.s.conn);
+        assert_int_equal(copp_connector_session_count(c), 0);
         assert_int_equal(copp_connector_vp_key_count(c), 0);
         assert_int_equal(w->hw.level[1], 0);
         assert_int_equal(w->hw.nlog, 0);
