@@ -26,17 +26,18 @@ BUILD   := build
 CC      ?= cc
 
 LIBS      := -ltomcrypt -ltommath
-TEST_LIBS := $(LIBS) -lcrypto -lcmocka -ljansson
+TEST_LIBS := $(LIBS) -lcrypto -lbearssl -lcmocka -ljansson
 WARN      := -Wall -Wextra -Wshadow -Werror
 STRICT    := -O2 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wframe-larger-than=512 -Werror
 
 # The suite runs once per configuration (jsmn-style).
-CONFIGS      := default static nostdlib small openssl
+CONFIGS      := default static nostdlib small openssl bearssl
 CFG_default  :=
 CFG_static   := -DCOPP_STATIC
 CFG_nostdlib := -DCOPP_NO_STDLIB
 CFG_small    := -DCOPP_NO_STRINGS -DCOPP_MAX_SESSIONS=4
 CFG_openssl  := -DCOPP_TEST_OPENSSL   # real-crypto tests on the OpenSSL backend
+CFG_bearssl  := -DCOPP_TEST_BEARSSL   # real-crypto tests on the BearSSL backend
 
 TEST_SRC := $(wildcard tests/*.c)
 
@@ -333,7 +334,7 @@ check-suites: $(BUILD)/copp_test-default
 compile-check: | deps $(BUILD)
 	@set -e; \
 	printf '#define COPP_IMPLEMENTATION\n#include "copp.h"\n' > $(BUILD)/cc_core.c; \
-	printf '#define COPP_IMPLEMENTATION\n#define COPP_WITH_LIBTOM\n#define COPP_WITH_OPENSSL\n#define COPP_WITH_APP\n#include "copp.h"\n' > $(BUILD)/cc_full.c; \
+	printf '#define COPP_IMPLEMENTATION\n#define COPP_WITH_LIBTOM\n#define COPP_WITH_OPENSSL\n#define COPP_WITH_BEARSSL\n#define COPP_WITH_APP\n#include "copp.h"\n' > $(BUILD)/cc_full.c; \
 	printf '#define COPP_IMPLEMENTATION\n#define COPP_NO_STDLIB\n#include "copp.h"\n' > $(BUILD)/cc_free.c; \
 	cp $(BUILD)/cc_core.c $(BUILD)/cc_core.cpp; cp $(BUILD)/cc_full.c $(BUILD)/cc_full.cpp; \
 	for cc in gcc clang; do for std in c99 c11 c17; do for f in core full; do \

@@ -67,8 +67,9 @@
          miniport's HwVidStartIO already serializes them; a driver that takes
          requests on several threads holds one lock per connector around each
          call.  Different connectors share no state and need no lock between
-         them.  A backend object (copp_libtom, copp_openssl) belongs to one
-         connector.  (make stress checks both rules under ThreadSanitizer.)
+         them.  A backend object (copp_libtom, copp_openssl, copp_bearssl)
+         belongs to one connector.  (make stress checks both rules under
+         ThreadSanitizer.)
        - Re-entry: hardware and crypto callbacks and the trace hook MUST NOT
          call into copp.  If one does, the connector is busy: every call on it
          or on a session bound to it returns COPP_E_UNEXPECTED (reason
@@ -93,6 +94,10 @@
        COPP_WITH_LIBTOM      default crypto backend: RSA on libtommath, AES-CMAC
                              from libtomcrypt (link -ltomcrypt -ltommath)
        COPP_WITH_OPENSSL     fast crypto backend on OpenSSL 3's libcrypto (link -lcrypto)
+       COPP_WITH_BEARSSL     allocation-free, constant-time backend on BearSSL 0.6
+                             (link -lbearssl, or compile BearSSL's sources in: kernels, firmware)
+       COPP_BEARSSL_NO_X86NI never reference BearSSL's AES-NI code (builds without SIMD registers)
+       COPP_BEARSSL_NO_I62   never reference BearSSL's i62 RSA code (no 64x64->128 multiply)
        COPP_WITH_APP         application-side helpers (build signatures, commands,
                              status requests; verify replies) for tests and demos;
                              signature building needs COPP_WITH_LIBTOM
@@ -1566,8 +1571,8 @@ COPP_API int32_t copp_iddcx_opm_configure_protected_output(copp_opm_output *po, 
 COPP_API int32_t copp_iddcx_opm_destroy_protected_output(copp_opm_output *po);
 
 /* >>keys (key loading and validation, shared by the optional backends) ------ */
-#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
-/* Each backend init (copp_libtom_init*, copp_openssl_init*) validates the
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL) || defined(COPP_WITH_BEARSSL)
+/* Each backend init (copp_libtom_init*, copp_openssl_init*, copp_bearssl_init*) validates the
  * whole key before it accepts it, and records why it refused one in the
  * backend object's key_reason (COPP_KEY_OK after a success):
  * name, value, the HRESULT the init returns, text.  Values are append-only.
@@ -1773,6 +1778,118 @@ COPP_API const copp_crypto *copp_openssl_crypto(void);
 /* RAND_bytes; user is ignored. */
 COPP_API int copp_openssl_randombytes(void *user, uint8_t *buf, size_t len);
 #endif /* COPP_WITH_OPENSSL */
+
+/* >>bearssl (optional allocation-free, constant-time backend) --------------- */
+#ifdef COPP_WITH_BEARSSL
+#include <bearssl.h>
+
+/* Backend flags.  Default 0: raw RSA, little-endian in and out (spec 10.3);
+ * i62 RSA where BearSSL has it (64x64->128 multiply), AES-NI (x86ni) where the
+ * CPU has it. */
+#define COPP_BEARSSL_RSA_BIG_ENDIAN 0x1u /* ciphertext arrives big-endian */
+#define COPP_BEARSSL_RSA_I31        0x2u /* RSA on br_rsa_i31_* even where i62 is there */
+#define COPP_BEARSSL_AES_CT64       0x4u /* AES on br_aes_ct64 (portable, no SIMD) even with AES-NI */
+
+/* State of the BearSSL backend: pass its address as crypto_user; one per
+ * connector.  Nothing is allocated anywhere (BearSSL allocates nothing
+ * either): the key lives in this object, each session's CMAC key schedule in
+ * its copp_mac_ctx, the init scratch (decoders, re-encoding, test values) in
+ * `work`, wiped when the init returns.  RSA: BearSSL's CRT private operation
+ * (br_rsa_i62_private or br_rsa_i31_private: constant time, no blinding
+ * needed).  AES-128-CMAC: the CMAC mode (NIST SP 800-38B; BearSSL has no
+ * CMAC) over the CBC-MAC of a br_block_ctrcbc_class (br_aes_x86ni_ctrcbc or
+ * br_aes_ct64_ctrcbc: constant time), keyed once per session.  Random bytes
+ * come from the caller's RNG hook only (BearSSL's seeder is not used). */
+typedef struct copp_bearssl {
+    br_rsa_private_key sk;   /* points into key[] */
+    br_rsa_public_key pk;    /* points into n[], e[] */
+    br_rsa_private priv;     /* br_rsa_i62_private or br_rsa_i31_private */
+    br_rsa_public pub;       /* the same engine's public op (key checks) */
+    const br_block_ctrcbc_class *aes;   /* &br_aes_ct64_ctrcbc_vtable or the x86ni one */
+    int (*randombytes)(void *user, uint8_t *buf, size_t len);   /* rGH (and rApp) */
+    void *rng_user;
+    uint32_t flags;      /* COPP_BEARSSL_RSA_BIG_ENDIAN and the engine choices asked for */
+    uint32_t engines;    /* what runs: COPP_BEARSSL_RSA_I31 set when RSA is i31 (else i62),
+                            COPP_BEARSSL_AES_CT64 set when AES is ct64 (else x86ni) */
+    uint32_t key_reason; /* COPP_KEY_*: why the last init refused the key; COPP_KEY_OK after success */
+    int keyed;           /* 1: holds a private key; 0: MAC only (copp_bearssl_init_mac) */
+    uint8_t n[256], e[4];
+    uint8_t key[5][256]; /* p, q, dp, dq, qinv, big-endian, no leading zeros */
+    uint8_t x[256];      /* the ciphertext / plaintext of one private operation, wiped after it */
+    struct {
+        br_pem_decoder_context pem;
+        uint8_t der[4096];            /* a PEM body's DER */
+        size_t der_len;
+        int der_overflow;
+        uint8_t d[256];
+        union {
+            br_skey_decoder_context dec;
+            struct { uint8_t canon[2048]; uint8_t t[3][256]; } chk;   /* re-encoding, test values */
+        } u;
+    } work;              /* init scratch, all zero outside an init */
+} copp_bearssl;
+
+/* copp_bearssl_init -- load and validate a 2048-bit key given as components.
+ *   k       caller storage; overwritten.
+ *   key     n, e, p, q, dp, dq, qinv big-endian (leading zero bytes allowed,
+ *           at most 512 bytes each); d is optional (checked when given).
+ *   rng     the RNG hook: required (there is no default: a driver passes its
+ *           kernel's generator).
+ *   flags   COPP_BEARSSL_* or 0.
+ * Validation: n is 2048 bits; e is odd, >= 3 and at most 4 bytes; n = p q
+ * (br_rsa_i31_compute_modulus); a test private operation (CRT, as sequence
+ * start uses it) on a fixed value undoes the public one (br_rsa_public),
+ * which fails for a wrong dp, dq or qinv; with d, m^d by the public op with
+ * exponent d equals the CRT result.  p and q are not tested for primality
+ * (the OpenSSL backend's check does).
+ * Returns COPP_S_OK, or the HRESULT of k->key_reason (COPP_KEY_*, see
+ * >>keys): COPP_E_POINTER (NULL k, key or rng; k->key_reason is then set
+ * only when k is not NULL); COPP_E_INVALIDARG (BAD_FLAGS, MISSING_COMPONENT,
+ * NOT_2048_BITS, BAD_EXPONENT, INCONSISTENT); COPP_E_FAIL (LIBRARY_FAILED:
+ * the RSA engine is missing).  On failure k is all zero. */
+COPP_API int32_t copp_bearssl_init(copp_bearssl *k, const copp_rsa_private_key *key,
+                                   int (*rng)(void *user, uint8_t *buf, size_t len),
+                                   void *rng_user, uint32_t flags);
+/* copp_bearssl_init_der -- the same from a DER encoding: PKCS #1
+ * RSAPrivateKey or unencrypted PKCS #8 PrivateKeyInfo, 1 ..
+ * COPP_KEY_MAX_BYTES bytes (bytes after the key are ignored).
+ * br_skey_decoder decodes it; it keeps p, q, dp, dq and qinv only (it skips
+ * n, e and d), so: n = p q is recomputed by BearSSL, its DER INTEGER (the one
+ * encoding of a 2048-bit value) is looked up in the input, and the two
+ * INTEGER headers after it give e and d.  The input must then equal BearSSL's
+ * own encoding of that key (br_encode_rsa_raw_der or br_encode_rsa_pkcs8_der)
+ * byte for byte, so a misplaced look-up can only refuse a key, never accept
+ * another one; then the checks of copp_bearssl_init (d included).  An
+ * input BearSSL refuses whose first 32 bytes hold a PKCS #5 or PKCS #12
+ * password-based-encryption OID is ENCRYPTED.  Extra results
+ * (k->key_reason): EMPTY, TOO_LONG, ENCRYPTED, NOT_PRIVATE_KEY, all
+ * COPP_E_INVALIDARG; COPP_E_POINTER for NULL der. */
+COPP_API int32_t copp_bearssl_init_der(copp_bearssl *k, const uint8_t *der, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags);
+/* copp_bearssl_init_pem -- the same from PEM text: the first PEM block (found
+ * and base64-decoded by br_pem_decoder into k->work.der), which must be
+ * 'RSA PRIVATE KEY' (PKCS #1) or 'PRIVATE KEY' (PKCS #8), then as
+ * copp_bearssl_init_der.  Text before the block is ignored.  Extra results:
+ * NOT_PEM (no BEGIN line, or no END line), BAD_BASE64 (BearSSL's decoder
+ * stopped inside the body, or the body is empty), TOO_LONG (the body decodes
+ * to more than 4096 bytes), ENCRYPTED ('ENCRYPTED PRIVATE KEY', or a
+ * Proc-Type header), NOT_PRIVATE_KEY (another label, e.g. PUBLIC KEY). */
+COPP_API int32_t copp_bearssl_init_pem(copp_bearssl *k, const char *pem, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags);
+/* copp_bearssl_init_mac -- MAC only, no key: for the application side (see
+ * copp_libtom_init_mac).  rsa_decrypt on such an object returns COPP_E_FAIL;
+ * randombytes is rng.  flags: COPP_BEARSSL_AES_CT64 or 0.  Returns COPP_S_OK,
+ * COPP_E_POINTER (NULL k or rng), COPP_E_INVALIDARG (BAD_FLAGS). */
+COPP_API int32_t copp_bearssl_init_mac(copp_bearssl *k, int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags);
+/* copp_bearssl_public_key -- as copp_libtom_public_key. */
+COPP_API int32_t copp_bearssl_public_key(const copp_bearssl *k, uint8_t n[256], uint8_t e[4], size_t *e_len);
+/* Wipe the object (it holds nothing else).  Safe on a zeroed object. */
+COPP_API void copp_bearssl_free(copp_bearssl *k);
+COPP_API const copp_crypto *copp_bearssl_crypto(void);
+#endif /* COPP_WITH_BEARSSL */
 
 /* >>app (optional application-side helpers) -------------------------------- */
 #ifdef COPP_WITH_APP
@@ -3326,7 +3443,7 @@ COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_s
 }
 
 /* >>bytes: helpers shared by the optional backends and the app helpers ---- */
-#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL) || defined(COPP_WITH_BEARSSL)
 static void copp__reverse(uint8_t *dst, const uint8_t *src, size_t n)
 {
     size_t i;
@@ -3395,6 +3512,19 @@ static int copp__key_components_ok(const copp_rsa_private_key *key, int need_d)
         if (b[i]->p == NULL || b[i]->len == 0 || b[i]->len > 512) return 0;
     return 1;
 }
+
+#if defined(COPP_WITH_OPENSSL) || defined(COPP_WITH_BEARSSL)
+/* Doubling in GF(2^128), the CMAC subkey step (SP 800-38B 6.1), without a
+ * branch on the secret top bit: the CMAC mode of the backends whose library
+ * has AES-CBC but no CMAC (OpenSSL's EVP CBC; BearSSL, which has no CMAC). */
+static void copp__cmac_dbl(uint8_t out[16], const uint8_t in[16])
+{
+    uint8_t carry = (uint8_t)(in[0] >> 7);
+    int i;
+    for (i = 0; i < 15; i++) out[i] = (uint8_t)((in[i] << 1) | (in[i + 1] >> 7));
+    out[15] = (uint8_t)(((unsigned)in[15] << 1) ^ (0x87u & (0u - (unsigned)carry)));
+}
+#endif
 
 #endif
 
@@ -4107,16 +4237,6 @@ typedef struct copp__ossl_mac {
 
 typedef char copp__ossl_mac_fits[(sizeof(copp__ossl_mac) <= COPP_MAC_CTX_BYTES) ? 1 : -1];
 
-/* Doubling in GF(2^128), the CMAC subkey step (SP 800-38B 6.1), without a
- * branch on the secret top bit. */
-static void copp__cmac_dbl(uint8_t out[16], const uint8_t in[16])
-{
-    uint8_t carry = (uint8_t)(in[0] >> 7);
-    int i;
-    for (i = 0; i < 15; i++) out[i] = (uint8_t)((in[i] << 1) | (in[i + 1] >> 7));
-    out[15] = (uint8_t)(((unsigned)in[15] << 1) ^ (0x87u & (0u - (unsigned)carry)));
-}
-
 static int32_t copp__openssl_mac_init(void *user, copp_mac_ctx *ctx, const uint8_t key[16])
 {
     static const uint8_t zero[16] = { 0 };
@@ -4211,6 +4331,497 @@ COPP_API const copp_crypto *copp_openssl_crypto(void)
     return &table;
 }
 #endif /* COPP_WITH_OPENSSL */
+
+/* >>bearssl-impl ----------------------------------------------------------- */
+#ifdef COPP_WITH_BEARSSL
+
+#define COPP__BEARSSL_FLAGS (COPP_BEARSSL_RSA_BIG_ENDIAN | COPP_BEARSSL_RSA_I31 | COPP_BEARSSL_AES_CT64)
+
+COPP_API void copp_bearssl_free(copp_bearssl *k)
+{
+    if (k != NULL) copp__wipe(k, sizeof *k);
+}
+
+/* The engines: i62 RSA unless asked for i31 or BearSSL lacks it; x86ni AES
+ * unless asked for ct64 or the CPU lacks AES-NI.  Returns 0 when there is no
+ * RSA engine (cannot happen with BearSSL 0.6: i31 is always there). */
+static int copp__br_engines(copp_bearssl *k, uint32_t flags)
+{
+    k->priv = NULL;
+    k->pub = NULL;
+    k->engines = flags & (COPP_BEARSSL_RSA_I31 | COPP_BEARSSL_AES_CT64);
+#ifndef COPP_BEARSSL_NO_I62
+    if (!(flags & COPP_BEARSSL_RSA_I31)) {
+        k->priv = br_rsa_i62_private_get();
+        k->pub = br_rsa_i62_public_get();
+    }
+#endif
+    if (k->priv == NULL || k->pub == NULL) {
+        k->priv = br_rsa_i31_private;
+        k->pub = br_rsa_i31_public;
+        k->engines |= COPP_BEARSSL_RSA_I31;
+    }
+    k->aes = NULL;
+#ifndef COPP_BEARSSL_NO_X86NI
+    if (!(flags & COPP_BEARSSL_AES_CT64)) k->aes = br_aes_x86ni_ctrcbc_get_vtable();
+#endif
+    if (k->aes == NULL) {
+        k->aes = &br_aes_ct64_ctrcbc_vtable;
+        k->engines |= COPP_BEARSSL_AES_CT64;
+    }
+    return k->priv != NULL && k->pub != NULL;
+}
+
+/* p without its leading zero bytes; *len updated. */
+static const uint8_t *copp__br_strip(const uint8_t *p, size_t *len)
+{
+    while (*len > 0 && p[0] == 0) { p++; (*len)--; }
+    return p;
+}
+
+/* The CRT components (big-endian, leading zeros allowed) into k->key and
+ * k->sk.  Returns COPP_KEY_OK, or INCONSISTENT when one is zero or longer
+ * than 256 bytes (no factor of a 2048-bit n is). */
+static uint32_t copp__br_set_private(copp_bearssl *k, const uint8_t *const part[5], const size_t part_len[5])
+{
+    unsigned char **dst[5];
+    size_t *dst_len[5];
+    int i;
+    dst[0] = &k->sk.p; dst[1] = &k->sk.q; dst[2] = &k->sk.dp; dst[3] = &k->sk.dq; dst[4] = &k->sk.iq;
+    dst_len[0] = &k->sk.plen; dst_len[1] = &k->sk.qlen; dst_len[2] = &k->sk.dplen;
+    dst_len[3] = &k->sk.dqlen; dst_len[4] = &k->sk.iqlen;
+    for (i = 0; i < 5; i++) {
+        size_t len = part_len[i];
+        const uint8_t *p = copp__br_strip(part[i], &len);
+        if (len == 0 || len > sizeof k->key[i]) return COPP_KEY_INCONSISTENT;
+        COPP_MEMCPY(k->key[i], p, len);
+        *dst[i] = k->key[i];
+        *dst_len[i] = len;
+    }
+    k->sk.n_bitlen = 2048;
+    return COPP_KEY_OK;
+}
+
+/* e into k->e and k->pk (n is already in k->n).  Returns COPP_KEY_OK or
+ * BAD_EXPONENT (even, below 3, wider than 4 bytes). */
+static uint32_t copp__br_set_public(copp_bearssl *k, const uint8_t *e, size_t e_len)
+{
+    e = copp__br_strip(e, &e_len);
+    if (e_len == 0 || e_len > 4 || !(e[e_len - 1] & 1) || (e_len == 1 && e[0] < 3)) return COPP_KEY_BAD_EXPONENT;
+    COPP_MEMCPY(k->e, e, e_len);
+    k->pk.n = k->n;
+    k->pk.nlen = 256;
+    k->pk.e = k->e;
+    k->pk.elen = e_len;
+    return COPP_KEY_OK;
+}
+
+/* The checks every keyed init ends with (k->sk, k->pk set): n = p q; a test
+ * private operation undoes the public one on m = n with its top byte halved
+ * (m < n); with d, m^d by the public op with exponent d equals the CRT
+ * private operation on m.  Returns COPP_KEY_*. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static uint32_t copp__br_check(copp_bearssl *k, const uint8_t *d, size_t d_len)
+{
+    uint8_t *m = k->work.u.chk.t[0], *c = k->work.u.chk.t[1], *x = k->work.u.chk.t[2];
+    uint32_t why = COPP_KEY_OK;
+    if (br_rsa_i31_compute_modulus(NULL, &k->sk) != 256) return COPP_KEY_INCONSISTENT;
+    if (br_rsa_i31_compute_modulus(m, &k->sk) != 256 || !copp__ct_equal(m, k->n, 256)) {
+        why = COPP_KEY_INCONSISTENT;
+        goto done;
+    }
+    COPP_MEMCPY(m, k->n, 256);
+    m[0] = (uint8_t)(m[0] >> 1);
+    COPP_MEMCPY(c, m, 256);
+    if (k->pub(c, 256, &k->pk) != 1 || k->priv(c, &k->sk) != 1 || !copp__ct_equal(c, m, 256)) {
+        why = COPP_KEY_INCONSISTENT;
+        goto done;
+    }
+    if (d != NULL) {
+        br_rsa_public_key pd;
+        d = copp__br_strip(d, &d_len);
+        pd.n = k->n;
+        pd.nlen = 256;
+        pd.e = (unsigned char *)(uintptr_t)d;   /* read only */
+        pd.elen = d_len;
+        COPP_MEMCPY(c, m, 256);
+        COPP_MEMCPY(x, m, 256);
+        if (d_len == 0 || d_len > 256 || k->pub(c, 256, &pd) != 1 || k->priv(x, &k->sk) != 1 ||
+            !copp__ct_equal(c, x, 256))
+            why = COPP_KEY_INCONSISTENT;
+    }
+done:
+    copp__wipe(&k->work.u, sizeof k->work.u);
+    return why;
+}
+
+/* The end of every keyed init: keep the key, or leave k all zero. */
+static int32_t copp__br_finish(copp_bearssl *k, uint32_t why, int (*rng)(void *user, uint8_t *buf, size_t len),
+                               void *rng_user, uint32_t flags)
+{
+    copp__wipe(&k->work, sizeof k->work);
+    if (why != COPP_KEY_OK) {
+        copp__wipe(k, sizeof *k);
+    } else {
+        k->randombytes = rng;
+        k->rng_user = rng_user;
+        k->flags = flags;
+        k->keyed = 1;
+    }
+    return copp__key_result(&k->key_reason, why);
+}
+
+/* The start of every init: zeroed k, the pointer and flag checks, the engines. */
+static uint32_t copp__br_begin(copp_bearssl *k, int (*rng)(void *user, uint8_t *buf, size_t len), uint32_t flags)
+{
+    copp__wipe(k, sizeof *k);
+    if (rng == NULL) return COPP_KEY_NULL_POINTER;
+    if (flags & ~COPP__BEARSSL_FLAGS) return COPP_KEY_BAD_FLAGS;
+    return copp__br_engines(k, flags) ? (uint32_t)COPP_KEY_OK : (uint32_t)COPP_KEY_LIBRARY_FAILED;
+}
+
+COPP_API int32_t copp_bearssl_init(copp_bearssl *k, const copp_rsa_private_key *key,
+                                   int (*rng)(void *user, uint8_t *buf, size_t len),
+                                   void *rng_user, uint32_t flags)
+{
+    const uint8_t *part[5], *n;
+    size_t part_len[5], n_len;
+    uint32_t why;
+    if (k == NULL) return COPP_E_POINTER;
+    copp__wipe(k, sizeof *k);
+    why = key == NULL ? (uint32_t)COPP_KEY_NULL_POINTER : copp__br_begin(k, rng, flags);
+    if (why != COPP_KEY_OK) return copp__key_result(&k->key_reason, why);
+    if (!copp__key_components_ok(key, 0) || (key->d.p != NULL && key->d.len > 512))
+        return copp__br_finish(k, COPP_KEY_MISSING_COMPONENT, rng, rng_user, flags);
+    n_len = key->n.len;
+    n = copp__br_strip(key->n.p, &n_len);
+    if (n_len != 256 || !(n[0] & 0x80)) return copp__br_finish(k, COPP_KEY_NOT_2048_BITS, rng, rng_user, flags);
+    COPP_MEMCPY(k->n, n, 256);
+    why = copp__br_set_public(k, key->e.p, key->e.len);
+    part[0] = key->p.p; part[1] = key->q.p; part[2] = key->dp.p; part[3] = key->dq.p; part[4] = key->qinv.p;
+    part_len[0] = key->p.len; part_len[1] = key->q.len; part_len[2] = key->dp.len;
+    part_len[3] = key->dq.len; part_len[4] = key->qinv.len;
+    if (why == COPP_KEY_OK) why = copp__br_set_private(k, part, part_len);
+    if (why == COPP_KEY_OK) why = copp__br_check(k, key->d.p != NULL && key->d.len ? key->d.p : NULL, key->d.len);
+    return copp__br_finish(k, why, rng, rng_user, flags);
+}
+
+/* One DER INTEGER header at der[*pos] (tag 02, definite length of at most two
+ * bytes): its value's place, and *pos moved past it.  0 if there is none. */
+static int copp__br_integer_at(const uint8_t *der, size_t len, size_t *pos, const uint8_t **v, size_t *v_len)
+{
+    size_t i = *pos, n;
+    if (i + 2 > len || der[i] != 0x02) return 0;
+    n = der[i + 1];
+    i += 2;
+    if (n == 0x81 || n == 0x82) {
+        size_t bytes = n - 0x80u;
+        if (i + bytes > len) return 0;
+        n = bytes == 1 ? der[i] : ((size_t)der[i] << 8) | der[i + 1];
+        i += bytes;
+    } else if (n >= 0x80) {
+        return 0;
+    }
+    if (n == 0 || n > len - i) return 0;
+    *v = der + i;
+    *v_len = n;
+    *pos = i + n;
+    return 1;
+}
+
+/* Are a[0..n) and b[0..n) equal?  (Public bytes: n, OID prefixes.) */
+static int copp__br_same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+/* Is der one of the PKCS #8 EncryptedPrivateKeyInfo BearSSL refused?  Its
+ * encryption algorithm's OID sits in its first bytes: PKCS #5 (PBES1, PBES2:
+ * 1.2.840.113549.1.5) or PKCS #12 PBE (1.2.840.113549.1.12.1). */
+static int copp__br_is_encrypted(const uint8_t *der, size_t len)
+{
+    static const uint8_t pkcs5[10] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05 };
+    static const uint8_t pkcs12[11] = { 0x06, 0x0a, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01 };
+    size_t i;
+    for (i = 0; i < 32 && i < len; i++) {
+        if ((i + sizeof pkcs5 <= len && copp__br_same(der + i, pkcs5, sizeof pkcs5)) ||
+            (i + sizeof pkcs12 <= len && copp__br_same(der + i, pkcs12, sizeof pkcs12)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Decode der (see copp_bearssl_init_der) into k.  Returns COPP_KEY_*. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static uint32_t copp__br_load_der(copp_bearssl *k, const uint8_t *der, size_t len)
+{
+    static const uint8_t int_n[5] = { 0x02, 0x82, 0x01, 0x01, 0x00 };   /* INTEGER, 257 bytes, 00 | n */
+    const br_rsa_private_key *dsk;
+    const uint8_t *part[5], *e = NULL, *d = NULL;
+    size_t part_len[5], e_len = 0, d_len = 0, pos = 0, i, want;
+    uint32_t why;
+    int found = 0;
+    br_skey_decoder_init(&k->work.u.dec);
+    br_skey_decoder_push(&k->work.u.dec, der, len);
+    dsk = br_skey_decoder_get_rsa(&k->work.u.dec);
+    if (dsk == NULL) {
+        if (br_skey_decoder_last_error(&k->work.u.dec) != 0 && copp__br_is_encrypted(der, len)) return COPP_KEY_ENCRYPTED;
+        return COPP_KEY_NOT_PRIVATE_KEY;
+    }
+    if (dsk->n_bitlen != 2048) return COPP_KEY_NOT_2048_BITS;
+    part[0] = dsk->p; part[1] = dsk->q; part[2] = dsk->dp; part[3] = dsk->dq; part[4] = dsk->iq;
+    part_len[0] = dsk->plen; part_len[1] = dsk->qlen; part_len[2] = dsk->dplen;
+    part_len[3] = dsk->dqlen; part_len[4] = dsk->iqlen;
+    why = copp__br_set_private(k, part, part_len);
+    copp__wipe(&k->work.u, sizeof k->work.u);   /* the decoder's copy of the key */
+    if (why != COPP_KEY_OK) return why;
+    /* n = p q, and where its INTEGER is in the input: e and d follow it */
+    if (br_rsa_i31_compute_modulus(NULL, &k->sk) != 256 || br_rsa_i31_compute_modulus(k->n, &k->sk) != 256)
+        return COPP_KEY_INCONSISTENT;
+    for (i = 0; !found && i + sizeof int_n + 256 <= len; i++)
+        found = copp__br_same(der + i, int_n, sizeof int_n) && copp__br_same(der + i + sizeof int_n, k->n, 256);
+    if (!found) return COPP_KEY_INCONSISTENT;   /* the DER's n is not p q */
+    pos = i - 1 + sizeof int_n + 256;
+    if (!copp__br_integer_at(der, len, &pos, &e, &e_len)) return COPP_KEY_INCONSISTENT;
+    why = copp__br_set_public(k, e, e_len);
+    if (why != COPP_KEY_OK) return why;
+    if (!copp__br_integer_at(der, len, &pos, &d, &d_len)) return COPP_KEY_INCONSISTENT;
+    d = copp__br_strip(d, &d_len);
+    if (d_len == 0 || d_len > sizeof k->work.d) return COPP_KEY_INCONSISTENT;
+    COPP_MEMCPY(k->work.d, d, d_len);
+    /* the input is BearSSL's encoding of exactly this key, PKCS #1 or #8 */
+    want = br_encode_rsa_raw_der(NULL, &k->sk, &k->pk, k->work.d, d_len);
+    found = 0;
+    if (want > 0 && want <= len && want <= sizeof k->work.u.chk.canon &&
+        br_encode_rsa_raw_der(k->work.u.chk.canon, &k->sk, &k->pk, k->work.d, d_len) == want)
+        found = copp__ct_equal(k->work.u.chk.canon, der, want);
+    want = br_encode_rsa_pkcs8_der(NULL, &k->sk, &k->pk, k->work.d, d_len);
+    if (!found && want > 0 && want <= len && want <= sizeof k->work.u.chk.canon &&
+        br_encode_rsa_pkcs8_der(k->work.u.chk.canon, &k->sk, &k->pk, k->work.d, d_len) == want)
+        found = copp__ct_equal(k->work.u.chk.canon, der, want);
+    copp__wipe(&k->work.u, sizeof k->work.u);
+    if (!found) return COPP_KEY_INCONSISTENT;
+    return copp__br_check(k, k->work.d, d_len);
+}
+
+COPP_API int32_t copp_bearssl_init_der(copp_bearssl *k, const uint8_t *der, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags)
+{
+    uint32_t why;
+    if (k == NULL) return COPP_E_POINTER;
+    why = copp__key_begin(k, sizeof *k, der, len, flags, COPP__BEARSSL_FLAGS);
+    if (why == COPP_KEY_OK) why = copp__br_begin(k, rng, flags);
+    if (why != COPP_KEY_OK) return copp__key_result(&k->key_reason, why);
+    return copp__br_finish(k, copp__br_load_der(k, der, len), rng, rng_user, flags);
+}
+
+/* br_pem_decoder's destination: the body's bytes into k->work.der. */
+static void copp__br_pem_sink(void *user, const void *src, size_t len)
+{
+    copp_bearssl *k = (copp_bearssl *)user;
+    if (k->work.der_overflow || len > sizeof k->work.der - k->work.der_len) {
+        k->work.der_overflow = 1;
+        return;
+    }
+    COPP_MEMCPY(k->work.der + k->work.der_len, src, len);
+    k->work.der_len += len;
+}
+
+/* Does text[0..len) hold s (NUL-free) anywhere? */
+static int copp__br_has(const char *text, size_t len, const char *s)
+{
+    size_t i, j;
+    for (i = 0; i < len; i++) {
+        for (j = 0; s[j] != 0 && i + j < len && text[i + j] == s[j]; j++) continue;
+        if (s[j] == 0) return 1;
+    }
+    return 0;
+}
+
+/* The first PEM block's body into k->work.der.  Returns COPP_KEY_*. */
+static uint32_t copp__br_pem_body(copp_bearssl *k, const char *pem, size_t len)
+{
+    size_t off = 0;
+    int begun = 0;
+    br_pem_decoder_init(&k->work.pem);
+    while (off < len) {
+        size_t used = br_pem_decoder_push(&k->work.pem, pem + off, len - off);
+        int ev = br_pem_decoder_event(&k->work.pem);
+        off += used;
+        if (ev == BR_PEM_BEGIN_OBJ) {
+            const char *name = br_pem_decoder_name(&k->work.pem);
+            size_t nl = 0;
+            while (name[nl] != 0) nl++;
+            if (nl == 21 && copp__br_has(name, nl, "ENCRYPTED PRIVATE KEY")) return COPP_KEY_ENCRYPTED;
+            if (!((nl == 15 && copp__br_has(name, nl, "RSA PRIVATE KEY")) || (nl == 11 && copp__br_has(name, nl, "PRIVATE KEY"))))
+                return COPP_KEY_NOT_PRIVATE_KEY;
+            br_pem_decoder_setdest(&k->work.pem, copp__br_pem_sink, k);
+            begun = 1;
+        } else if (ev == BR_PEM_END_OBJ) {
+            if (k->work.der_overflow) return COPP_KEY_TOO_LONG;
+            return k->work.der_len == 0 ? (uint32_t)COPP_KEY_BAD_BASE64 : (uint32_t)COPP_KEY_OK;
+        } else if (ev == BR_PEM_ERROR) {
+            if (!begun) return COPP_KEY_NOT_PEM;
+            return copp__br_has(pem, len, "Proc-Type:") ? (uint32_t)COPP_KEY_ENCRYPTED : (uint32_t)COPP_KEY_BAD_BASE64;
+        } else if (used == 0) {
+            break;
+        }
+    }
+    return COPP_KEY_NOT_PEM;   /* no BEGIN line, or no END line */
+}
+
+COPP_API int32_t copp_bearssl_init_pem(copp_bearssl *k, const char *pem, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags)
+{
+    uint32_t why;
+    if (k == NULL) return COPP_E_POINTER;
+    why = copp__key_begin(k, sizeof *k, pem, len, flags, COPP__BEARSSL_FLAGS);
+    if (why == COPP_KEY_OK) why = copp__br_begin(k, rng, flags);
+    if (why != COPP_KEY_OK) return copp__key_result(&k->key_reason, why);
+    why = copp__br_pem_body(k, pem, len);
+    if (why == COPP_KEY_OK) why = copp__br_load_der(k, k->work.der, k->work.der_len);
+    return copp__br_finish(k, why, rng, rng_user, flags);
+}
+
+COPP_API int32_t copp_bearssl_init_mac(copp_bearssl *k, int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags)
+{
+    uint32_t why;
+    if (k == NULL) return COPP_E_POINTER;
+    why = (flags & ~COPP_BEARSSL_AES_CT64) ? (uint32_t)COPP_KEY_BAD_FLAGS : copp__br_begin(k, rng, flags);
+    if (why != COPP_KEY_OK) {
+        copp__wipe(k, sizeof *k);
+    } else {
+        k->randombytes = rng;
+        k->rng_user = rng_user;
+        k->flags = flags;
+    }
+    return copp__key_result(&k->key_reason, why);
+}
+
+COPP_API int32_t copp_bearssl_public_key(const copp_bearssl *k, uint8_t n[256], uint8_t e[4], size_t *e_len)
+{
+    if (k == NULL || n == NULL || e == NULL || e_len == NULL) return COPP_E_POINTER;
+    if (!k->keyed) return COPP_E_UNEXPECTED;
+    COPP_MEMCPY(n, k->n, 256);
+    COPP_MEMCPY(e, k->e, k->pk.elen);
+    *e_len = k->pk.elen;
+    return COPP_S_OK;
+}
+
+/* The private operation (spec 10.3): c >= n is refused here so that it maps
+ * to E_UNEXPECTED (n and c are public: an ordinary compare). */
+static int32_t copp__br_rsa(void *user, const uint8_t sig[256], uint8_t out[256], size_t *out_len)
+{
+    copp_bearssl *k = (copp_bearssl *)user;
+    size_t i;
+    int below = 0;
+    if (!k->keyed) return COPP_E_FAIL;   /* copp_bearssl_init_mac: no key */
+    if (k->flags & COPP_BEARSSL_RSA_BIG_ENDIAN) COPP_MEMCPY(k->x, sig, 256);
+    else copp__reverse(k->x, sig, 256);
+    for (i = 0; i < 256 && k->x[i] == k->n[i]; i++) continue;
+    below = i < 256 && k->x[i] < k->n[i];
+    if (!below) {
+        copp__wipe(k->x, sizeof k->x);
+        return COPP_E_UNEXPECTED;
+    }
+    if (k->priv(k->x, &k->sk) != 1) {
+        copp__wipe(k->x, sizeof k->x);
+        return COPP_E_FAIL;
+    }
+    copp__reverse(out, k->x, 256);
+    *out_len = 256;
+    copp__wipe(k->x, sizeof k->x);
+    return COPP_S_OK;
+}
+
+/* The session's CMAC state inside copp_mac_ctx: the AES key schedule (its
+ * first member is the class) and the two subkeys. */
+typedef struct copp__br_mac_state {
+    br_aes_gen_ctrcbc_keys aes;
+    uint8_t k1[16], k2[16];
+} copp__br_mac_state;
+
+typedef char copp__br_mac_fits[(sizeof(copp__br_mac_state) <= COPP_MAC_CTX_BYTES) ? 1 : -1];
+
+static int32_t copp__br_mac_init(void *user, copp_mac_ctx *ctx, const uint8_t key[16])
+{
+    static const uint8_t zero[16] = { 0 };
+    copp_bearssl *k = (copp_bearssl *)user;
+    copp__br_mac_state *m = (copp__br_mac_state *)(void *)ctx->bytes;
+    uint8_t L[16];
+    if (k->aes == NULL) return COPP_E_FAIL;
+    k->aes->init(&m->aes.vtable, key, 16);
+    COPP_MEMSET(L, 0, sizeof L);
+    k->aes->mac(&m->aes.vtable, L, zero, 16);   /* L = AES_K(0^128) */
+    copp__cmac_dbl(m->k1, L);
+    copp__cmac_dbl(m->k2, m->k1);
+    copp__wipe(L, sizeof L);
+    return COPP_S_OK;
+}
+
+/* CMAC of msg | zero_tail zeros: the CBC-MAC over every block but the last,
+ * straight from msg (one 16-byte block copied where msg ends inside it), then
+ * the last block XOR K1 (complete) or padded XOR K2. */
+static int32_t copp__br_mac(void *user, const copp_mac_ctx *ctx, const uint8_t *msg, size_t len,
+                            size_t zero_tail, uint8_t tag[16])
+{
+    static const uint8_t zeros[1024] = { 0 };
+    const copp__br_mac_state *m = (const copp__br_mac_state *)(const void *)ctx->bytes;
+    const br_block_ctrcbc_class *const *aes = &m->aes.vtable;
+    size_t total = len + zero_tail, head = total ? ((total - 1) / 16) * 16 : 0, fed, i;
+    uint8_t cv[16], blk[16];
+    (void)user;
+    COPP_MEMSET(cv, 0, sizeof cv);
+    fed = (len < head ? len : head) & ~(size_t)15;
+    if (fed) (*aes)->mac(aes, cv, msg, fed);
+    if (fed < head && fed < len) {   /* the block where msg ends and the zeros begin */
+        for (i = 0; i < 16; i++) blk[i] = (uint8_t)(fed + i < len ? msg[fed + i] : 0);
+        (*aes)->mac(aes, cv, blk, 16);
+        fed += 16;
+    }
+    while (fed < head) {
+        size_t chunk = head - fed < sizeof zeros ? head - fed : sizeof zeros;
+        (*aes)->mac(aes, cv, zeros, chunk);
+        fed += chunk;
+    }
+    for (i = 0; i < 16; i++) blk[i] = (uint8_t)(head + i < len ? msg[head + i] : 0);
+    if (total - head == 16) {
+        for (i = 0; i < 16; i++) blk[i] ^= m->k1[i];
+    } else {
+        blk[total - head] = 0x80;   /* 10* padding; the rest is already 0 */
+        for (i = 0; i < 16; i++) blk[i] ^= m->k2[i];
+    }
+    (*aes)->mac(aes, cv, blk, 16);
+    COPP_MEMCPY(tag, cv, 16);
+    copp__wipe(cv, sizeof cv);
+    copp__wipe(blk, sizeof blk);
+    return COPP_S_OK;
+}
+
+static int copp__br_rng(void *user, uint8_t *buf, size_t len)
+{
+    copp_bearssl *k = (copp_bearssl *)user;
+    return k->randombytes ? k->randombytes(k->rng_user, buf, len) : -1;
+}
+
+COPP_API const copp_crypto *copp_bearssl_crypto(void)
+{
+    static const copp_crypto table = {
+        copp__br_rng, copp__br_rsa, copp__br_mac_init, copp__br_mac, NULL, NULL
+    };
+    return &table;
+}
+#endif /* COPP_WITH_BEARSSL */
 
 /* >>app-impl --------------------------------------------------------------- */
 #ifdef COPP_WITH_APP
