@@ -1275,7 +1275,7 @@ COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags
  * fails, a raise made before it is taken back and the hardware is put
  * back at the ACP level it carried before the call (which is not the
  * derived level when an earlier lowering was refused), and nothing else has
- * happened, so a failed SET changes nothing, hardware included (only if
+ * happened (no event is latched), so a failed SET changes nothing, hardware included (only if
  * that restoring write fails too does the hardware keep the raised level,
  * fail closed, with LinkLost to every session).  A lowering after
  * vp_set cannot fail the call: the key takes its new level (or is released)
@@ -3261,6 +3261,7 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
     int tv = (p->dwFlags & ~COPP_VP_FLAGS_COPYPROTECT) != 0;
     uint32_t cmd = p->dwCPCommand, fresh = COPP__NOWHERE, prev = COPP__NOWHERE, to = COPP__NOWHERE;
     uint32_t before = c->applied[COPP__T_ACP];   /* what the hardware carries: a failed SET leaves it */
+    uint32_t flags = k->flags;                    /* the events the call latches: a failed SET none */
     uint32_t *held = &fresh;   /* the key's recorded level; a new key's until it is stored */
     int early = 0, slot = -1;
     int32_t r;
@@ -3287,6 +3288,7 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
     if (tv) {
         r = hw->vp_set(c->desc.hw_user, p);
         if (r != COPP_S_OK) {
+            k->flags = flags;   /* the raise is taken back whole, with what it latched */
             if (early) copp__move_back(k, COPP__T_ACP, held, prev, before);   /* back as it was */
             return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
         }

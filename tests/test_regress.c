@@ -1342,6 +1342,31 @@ static void test_r10_failed_vp_set_restores_a_level_left_on(void **state)
     world_free(w);
 }
 
+/* r10 (c'): the same SET from a connector whose hardware is below the
+ * derived level (the mode cannot carry the ACP 2 a session holds): the key's
+ * raise cannot be written and stands (LinkLost), then vp_set fails and the
+ * raise is taken back -- with the LinkLost it latched: the sessions hear
+ * nothing from a call that failed. */
+static void test_r10_failed_vp_set_latches_nothing(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    uint8_t vp[356];
+    (void)state;
+    w_activate(w, 0);
+    assert_int_equal(w_level(w, 0, T_ACP, 2), COPP_S_OK);
+    w->hw.level[1] = 0;   /* lost in a mode change that cannot carry ACP 2 */
+    w->hw.too_big_type = T_ACP;
+    w->hw.too_big_from = 2;
+    assert_int_equal(copp_connector_resync(&w->conn, 0), COPP_DDERR_TOOBIGSIZE);
+    assert_int_equal(rev_flags(w, 0), COPP_STATUS_LINK_LOST);   /* told once */
+    reg_vp_tv_cp(vp, COPP_VP_CP_CMD_ACTIVATE, 0, 1);
+    w->hw.fail_at = w->hw.calls + 2;   /* check ACP 2 (refused by the mode), then vp_set fails */
+    vp_rejected(w, vp, COPP_ERROR_GEN_FAILURE);   /* connector bytes, hardware, out: as they were */
+    assert_int_equal(w->hw.failed_op, MOCK_OP_VP_SET);
+    assert_int_equal(rev_flags(w, 0), 0);
+    world_free(w);
+}
+
 /* r10 (d): a failed re-init of an initialized connector is one trace record
  * (call, result, reason), as every other call on an initialized connector. */
 typedef struct r10_log { uint32_t n; copp_trace last; } r10_log;
@@ -1426,5 +1451,6 @@ static const struct CMUnitTest regress_tests[] = {
     cmocka_unit_test(test_rev_reinit_with_level_left_refused),
     cmocka_unit_test(test_r10_fresh_init_reentered_from_its_callback),
     cmocka_unit_test(test_r10_failed_vp_set_restores_a_level_left_on),
+    cmocka_unit_test(test_r10_failed_vp_set_latches_nothing),
     cmocka_unit_test(test_r10_failed_reinit_traced),
 };
