@@ -1,5 +1,6 @@
 # copp.h -- build, test and demo.  See README.md.
 #   make demo            simulated GPU, two applications on one connector (TRANSCRIPT=FILE: record it)
+#   make transcript-check  record the demo, replay it, find a planted divergence, no key material in it
 #   make check           the fast loop: every cmocka suite (default config), the recorder suite, the compile check
 #   make test            compile checks + every cmocka suite in every config + the demo
 #   make compile-check   the header alone as C99 / C++11 with gcc and clang
@@ -42,6 +43,8 @@ CFG_recorder := -DCOPP_WITH_RECORDER  # the transcript recorder compiled in; its
 
 TEST_SRC := $(wildcard tests/*.c)
 
+
+.PHONY: transcript-check
 .PHONY: all test check demo clean deps deps-demo compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize \
         ctgrind stress bench-icount bench-check readme-figures readme-check deps-bench install consumer-check windows-check docs docs-check be-check heap-residue vectors vectors-check
 
@@ -58,7 +61,7 @@ BENCH_FLAGS := -std=c99 -O2 $(WARN)
 all: $(BUILD)/copp_demo $(BUILD)/coppdump $(addprefix $(BUILD)/copp_test-,$(CONFIGS))
 
 # coppdump: print a captured COPP message field by field (tools/coppdump.c).
-$(BUILD)/coppdump: tools/coppdump.c tools/copp_io.h copp.h | deps $(BUILD)
+$(BUILD)/coppdump: tools/coppdump.c tools/copp_io.h tools/copp_transcript.h tools/copp_replay.h copp.h | deps $(BUILD)
 	$(CC) -std=c99 -O2 $(WARN) tools/coppdump.c -o $@ $(LIBS)
 
 # Installs missing Debian packages (idempotent; a no-op when all are present):
@@ -285,6 +288,8 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	 if $(BUILD)/copp_demo $(BUILD)/empty.key > $(BUILD)/demo-empty.log 2>&1; then echo "demo: an empty key was accepted"; exit 1; fi; \
 	 grep -q 'encrypted' $(BUILD)/demo-bad.log && grep -q 'empty (0 bytes)' $(BUILD)/demo-empty.log && \
 	 echo "demo: same transcript from the DER key; an encrypted and an empty key are refused with their reasons"
+	@echo "== transcript: the demo recorded, replayed, a planted divergence found, no kDI or rGH in it"
+	@$(MAKE) --no-print-directory transcript-check
 	@echo "== bench, tiny counts (keeps it building and running; timings mean nothing here)"
 	@$(MAKE) --no-print-directory bench-check
 	@echo "== budgets: no heap allocation in copp.h"
@@ -315,6 +320,36 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@if [ -f $(SHARED_VECTORS)/copp_vectors.txt ]; then \
 	   echo "== known answers: tests/vectors and the independent set in $(SHARED_VECTORS)"; \
 	 else echo "== known answers: tests/vectors only; the second opinion was SKIPPED (no $(SHARED_VECTORS))"; fi
+
+# Transcripts (docs/transcript.md): record the demo, print its size per call,
+# replay it with zero divergence; a copy with one callback result changed
+# (the second set_protection made E_FAIL) must diverge at that record, and
+# one with a status tag flipped must diverge under KEEP_MAC_KEY (the tags
+# re-verified); a truncated one is refused (exit 2).  The default transcript
+# holds neither application's kDI nor rGH; the KEEP_MAC_KEY one does hold
+# kDI (so the scan can fail).
+transcript-check: $(BUILD)/copp_demo $(BUILD)/coppdump
+	@set -e; T=$(BUILD)/demo.cpt; \
+	COPP_DEMO_SECRETS=$(BUILD)/demo.secrets $(BUILD)/copp_demo $(VECTORS)/test_rsa2048.pem $$T > $(BUILD)/demo-rec.log || { cat $(BUILD)/demo-rec.log; exit 1; }; \
+	python3 tests/transcript.py sizes $$T; \
+	$(BUILD)/coppdump --replay $$T > $(BUILD)/replay.log || { tail -n 5 $(BUILD)/replay.log; exit 1; }; \
+	tail -n 1 $(BUILD)/replay.log; \
+	n=$$(python3 tests/transcript.py plant $$T $(BUILD)/demo-planted.cpt set_protection 1); \
+	if $(BUILD)/coppdump --replay $(BUILD)/demo-planted.cpt > $(BUILD)/replay-planted.log; then echo "replay: the planted divergence was NOT found"; exit 1; fi; \
+	grep -q "^DIVERGENCE at record #$$n (copp_command): the result differs" $(BUILD)/replay-planted.log || { tail -n 3 $(BUILD)/replay-planted.log; exit 1; }; \
+	echo "replay: set_protection's result changed to E_FAIL in record #$$n: divergence found there"; \
+	python3 tests/transcript.py secrets $$T $(BUILD)/demo.secrets || { echo "transcript: key material found"; exit 1; }; \
+	COPP_DEMO_KEEP_MAC_KEY=1 COPP_DEMO_SECRETS=$(BUILD)/demo-key.secrets $(BUILD)/copp_demo $(VECTORS)/test_rsa2048.pem $(BUILD)/demo-key.cpt > /dev/null; \
+	if python3 tests/transcript.py secrets $(BUILD)/demo-key.cpt $(BUILD)/demo-key.secrets > /dev/null; then echo "transcript: the scan missed the kept kDI"; exit 1; fi; \
+	echo "transcript: no kDI or rGH of the demo in the default transcript (the KEEP_MAC_KEY control holds kDI: found)"; \
+	$(BUILD)/coppdump --replay $(BUILD)/demo-key.cpt > $(BUILD)/replay-key.log || { tail -n 3 $(BUILD)/replay-key.log; exit 1; }; \
+	n=$$(python3 tests/transcript.py flip-tag $(BUILD)/demo-key.cpt $(BUILD)/demo-key-bad.cpt); \
+	if $(BUILD)/coppdump --replay $(BUILD)/demo-key-bad.cpt > $(BUILD)/replay-key-bad.log; then echo "replay: a wrong tag passed"; exit 1; fi; \
+	grep -q "^DIVERGENCE at record #$$n .*not AES-CMAC under the recorded kDI" $(BUILD)/replay-key-bad.log; \
+	echo "replay: KEEP_MAC_KEY transcript re-verified; a flipped tag in record #$$n is found"; \
+	head -c 1000 $$T > $(BUILD)/demo-trunc.cpt; \
+	if $(BUILD)/coppdump --replay $(BUILD)/demo-trunc.cpt > $(BUILD)/replay-trunc.log; then echo "replay: a truncated transcript passed"; exit 1; fi; \
+	grep -q "malformed transcript" $(BUILD)/replay-trunc.log && echo "replay: a truncated transcript is refused as malformed"
 
 # The fast loop (well under a minute): every cmocka suite in the default
 # configuration beside the header compile check (compile-check), two jobs.

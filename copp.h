@@ -3803,7 +3803,7 @@ static void copp__rec_desc(copp__call *k, const copp_connector_desc *d)
     hw |= (uint32_t)(o->vp_set != NULL) << 11;
     copp__st32(b, d->certificate_len);
     copp__st32(b + 4, hw);
-    copp__st32(b + 8, d->crypto->mac_release != NULL ? 1u : 0u);
+    copp__st32(b + 8, (uint32_t)(d->crypto->mac_release != NULL) | (uint32_t)(d->crypto->oaep_decrypt != NULL) << 1);
     copp__st32(b + 12, k->rec != NULL ? k->rec->flags : 0u);
     copp__rec_item(k->rec, COPP_REC_KIND_INPUT, COPP_REC_ITEM_DESC, b, sizeof b);
 }

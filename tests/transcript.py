@@ -6,6 +6,8 @@ Python, for make test:
   transcript.py plant FILE OUT CB N   copy FILE to OUT with the result of the
                                       N-th callback CB (name, e.g. set_protection)
                                       changed to E_FAIL; prints the record number
+  transcript.py flip-tag FILE OUT     copy FILE to OUT with one bit of the first
+                                      kept status-reply tag flipped; prints the record
   transcript.py secrets FILE SECRETS  exit 1 if any 16-byte value of SECRETS
                                       (lines "name HEX", the demo's
                                       COPP_DEMO_SECRETS file) occurs in FILE
@@ -68,6 +70,15 @@ def main():
                         return 0
                     seen += 1
         print("no callback %s number %d" % (name, nth), file=sys.stderr)
+        return 2
+    elif cmd == "flip-tag":
+        for _, _, seq, call, items in records(data):
+            for kind, iid, at, n in items:
+                if kind == 2 and iid == 35 and call == 6 and data[at + 12] == 1:
+                    data[at + 13] ^= 1
+                    open(sys.argv[3], "wb").write(data)
+                    print(seq)
+                    return 0
         return 2
     elif cmd == "secrets":
         found = 0
