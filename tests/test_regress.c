@@ -1411,6 +1411,67 @@ static void test_r10_failed_reinit_traced(void **state)
     world_free(w);
 }
 
+/* r10 (f): surviving mutants of this review's run.  The reserved bits of
+ * dwHDCPFlags (spec 9.10) are cleared whatever the hook reports. */
+static void test_r10_pin_hdcp_reserved_flags_cleared(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    uint8_t out[4096];
+    (void)state;
+    w_activate(w, 0);
+    w->hw.hdcp_flags = 0xFFFFFFFEu;   /* every reserved bit, no repeater */
+    assert_int_equal(w_query(w, 0, g_q_hdcp, NULL, 0, out), COPP_S_OK);
+    assert_int_equal(copp__ld32(out + COPP_STOUT_OFF_COPPSTATUS + COPP_REPLY_OFF_DWHDCPFLAGS), 0);
+    w->hw.hdcp_flags = 0xFFFFFFFFu;
+    assert_int_equal(w_query(w, 0, g_q_hdcp, NULL, 0, out), COPP_S_OK);
+    assert_int_equal(copp__ld32(out + COPP_STOUT_OFF_COPPSTATUS + COPP_REPLY_OFF_DWHDCPFLAGS), COPP_HDCP_FLAG_REPEATER);
+    world_free(w);
+}
+
+/* mac_release: once at the close of an active session, on that session's
+ * keyed state; once after a failed mac_init; never for a session that was
+ * not keyed, nor for a forced drop (documented: it does not touch s). */
+static uint32_t g_r10_released;
+static const copp_mac_ctx *g_r10_released_ctx;
+static void r10_mac_release(void *u, copp_mac_ctx *ctx)
+{
+    (void)u;
+    g_r10_released++;
+    g_r10_released_ctx = ctx;
+}
+
+static void test_r10_pin_mac_release_calls(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    copp_crypto cr = mock_crypto_table;
+    uint8_t sig[256];
+    (void)state;
+    cr.mac_release = r10_mac_release;
+    w->conn.desc.crypto = &cr;
+    g_r10_released = 0;
+    w_activate(w, 0);
+    w_to_state(w, 1, COPP_STATE_KEY_EXCHANGED, COPP_APP_SIG_RAW_LE);
+    w_to_state(w, 2, COPP_STATE_KEY_EXCHANGED, COPP_APP_SIG_RAW_LE);
+    assert_int_equal(g_r10_released, 0);
+    assert_int_equal(copp_close(&w->s[1]), COPP_S_OK);   /* never keyed */
+    assert_int_equal(g_r10_released, 0);
+    assert_int_equal(copp_close(&w->s[0]), COPP_S_OK);
+    assert_int_equal(g_r10_released, 1);
+    assert_ptr_equal(g_r10_released_ctx, &w->s[0].mac);
+    memset(sig, 0, sizeof sig);
+    memcpy(sig, w->app[2].rgh, 16);
+    w->mc.fail_at = w->mc.calls + 2;                      /* rsa passes, mac_init fails */
+    assert_int_equal(copp_sequence_start(&w->s[2], sig), COPP_E_FAIL);
+    assert_int_equal(g_r10_released, 2);
+    assert_ptr_equal(g_r10_released_ctx, &w->s[2].mac);
+#ifdef COPP_CALL_DROP_SESSION
+    assert_int_equal(copp_connector_drop_session(&w->conn, &w->s[2]), COPP_S_OK);
+    assert_int_equal(g_r10_released, 2);
+    memset(&w->s[2], 0, sizeof w->s[2]);
+#endif
+    world_free(w);
+}
+
 static const struct CMUnitTest regress_tests[] = {
     cmocka_unit_test(test_reg_d1_failed_vp_set_leaves_tv_members),
     cmocka_unit_test(test_reg_d1_vp_set_failure_undoes_the_level),
@@ -1453,4 +1514,6 @@ static const struct CMUnitTest regress_tests[] = {
     cmocka_unit_test(test_r10_failed_vp_set_restores_a_level_left_on),
     cmocka_unit_test(test_r10_failed_vp_set_latches_nothing),
     cmocka_unit_test(test_r10_failed_reinit_traced),
+    cmocka_unit_test(test_r10_pin_hdcp_reserved_flags_cleared),
+    cmocka_unit_test(test_r10_pin_mac_release_calls),
 };
