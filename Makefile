@@ -1,6 +1,7 @@
 # copp.h -- build, test and demo.  See README.md.
-#   make demo            simulated GPU, two applications on one connector
-#   make check           the fast loop: every cmocka suite (default config) + the header compile check
+#   make demo            simulated GPU, two applications on one connector (TRANSCRIPT=FILE: record it)
+#   make transcript-check  record the demo, replay it, find a planted divergence, no key material in it
+#   make check           the fast loop: every cmocka suite (default config), the recorder suite, the compile check
 #   make test            compile checks + every cmocka suite in every config + the demo
 #   make compile-check   the header alone as C99 / C++11 with gcc and clang
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60) from its seed corpus
@@ -31,16 +32,19 @@ WARN      := -Wall -Wextra -Wshadow -Werror
 STRICT    := -O2 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wframe-larger-than=512 -Werror
 
 # The suite runs once per configuration (jsmn-style).
-CONFIGS      := default static nostdlib small openssl bearssl
+CONFIGS      := default static nostdlib small openssl bearssl recorder
 CFG_default  :=
 CFG_static   := -DCOPP_STATIC
 CFG_nostdlib := -DCOPP_NO_STDLIB
 CFG_small    := -DCOPP_NO_STRINGS -DCOPP_MAX_SESSIONS=4
 CFG_openssl  := -DCOPP_TEST_OPENSSL   # real-crypto tests on the OpenSSL backend
 CFG_bearssl  := -DCOPP_TEST_BEARSSL   # real-crypto tests on the BearSSL backend
+CFG_recorder := -DCOPP_WITH_RECORDER  # the transcript recorder compiled in; its suite (tests/test_recorder.c)
 
 TEST_SRC := $(wildcard tests/*.c)
 
+
+.PHONY: transcript-check
 .PHONY: all test check demo clean deps deps-demo compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize \
         ctgrind stress bench-icount bench-check readme-figures readme-check deps-bench install consumer-check windows-check docs docs-check be-check heap-residue vectors vectors-check
 
@@ -57,7 +61,7 @@ BENCH_FLAGS := -std=c99 -O2 $(WARN)
 all: $(BUILD)/copp_demo $(BUILD)/coppdump $(addprefix $(BUILD)/copp_test-,$(CONFIGS))
 
 # coppdump: print a captured COPP message field by field (tools/coppdump.c).
-$(BUILD)/coppdump: tools/coppdump.c tools/copp_io.h copp.h | deps $(BUILD)
+$(BUILD)/coppdump: tools/coppdump.c tools/copp_io.h tools/copp_transcript.h tools/copp_replay.h copp.h | deps $(BUILD)
 	$(CC) -std=c99 -O2 $(WARN) tools/coppdump.c -o $@ $(LIBS)
 
 # Installs missing Debian packages (idempotent; a no-op when all are present):
@@ -71,7 +75,7 @@ deps-demo:
 $(BUILD):
 	@mkdir -p $(BUILD)
 
-$(BUILD)/copp_test-%: $(TEST_SRC) copp.h | deps $(BUILD)
+$(BUILD)/copp_test-%: $(TEST_SRC) copp.h tools/copp_transcript.h | deps $(BUILD)
 	$(CC) -std=c99 -g -O1 $(WARN) $(CFG_$*) $(VECDEFS) tests/test_main.c -o $@ $(TEST_LIBS)
 
 $(BUILD)/copp_demo: copp_hw_example.c copp.h tools/copp_io.h | deps-demo $(BUILD)
@@ -264,8 +268,10 @@ vectors: | deps
 vectors-check: | deps
 	@python3 tools/gen_vectors.py --check
 
+# make demo TRANSCRIPT=build/demo.cpt also writes the recorded transcript
+# (docs/transcript.md; coppdump --replay build/demo.cpt replays it).
 demo: $(BUILD)/copp_demo
-	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.pem
+	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.pem $(TRANSCRIPT)
 
 test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_demo $(BUILD)/copp_bench $(BUILD)/copp_budgets \
       $(BUILD)/coppdump
@@ -285,6 +291,8 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	 if $(BUILD)/copp_demo $(BUILD)/empty.key > $(BUILD)/demo-empty.log 2>&1; then echo "demo: an empty key was accepted"; exit 1; fi; \
 	 grep -q 'encrypted' $(BUILD)/demo-bad.log && grep -q 'empty (0 bytes)' $(BUILD)/demo-empty.log && \
 	 echo "demo: same transcript from the DER key; an encrypted and an empty key are refused with their reasons"
+	@echo "== transcript: the demo recorded, replayed, a planted divergence found, no kDI or rGH in it"
+	@$(MAKE) --no-print-directory transcript-check
 	@echo "== bench, tiny counts (keeps it building and running; timings mean nothing here)"
 	@$(MAKE) --no-print-directory bench-check
 	@echo "== budgets: no heap allocation in copp.h"
@@ -316,44 +324,80 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	   echo "== known answers: tests/vectors and the independent set in $(SHARED_VECTORS)"; \
 	 else echo "== known answers: tests/vectors only; the second opinion was SKIPPED (no $(SHARED_VECTORS))"; fi
 
+# Transcripts (docs/transcript.md): record the demo, print its size per call,
+# replay it with zero divergence; a copy with one callback result changed
+# (the second set_protection made E_FAIL) must diverge at that record, and
+# one with a status tag flipped must diverge under KEEP_MAC_KEY (the tags
+# re-verified); a truncated one is refused (exit 2).  The default transcript
+# holds neither application's kDI nor rGH; the KEEP_MAC_KEY one does hold
+# kDI (so the scan can fail).
+transcript-check: $(BUILD)/copp_demo $(BUILD)/coppdump
+	@set -e; T=$(BUILD)/demo.cpt; \
+	COPP_DEMO_SECRETS=$(BUILD)/demo.secrets $(BUILD)/copp_demo $(VECTORS)/test_rsa2048.pem $$T > $(BUILD)/demo-rec.log || { cat $(BUILD)/demo-rec.log; exit 1; }; \
+	python3 tests/transcript.py sizes $$T; \
+	$(BUILD)/coppdump --replay $$T > $(BUILD)/replay.log || { tail -n 5 $(BUILD)/replay.log; exit 1; }; \
+	tail -n 1 $(BUILD)/replay.log; \
+	n=$$(python3 tests/transcript.py plant $$T $(BUILD)/demo-planted.cpt set_protection 1); \
+	if $(BUILD)/coppdump --replay $(BUILD)/demo-planted.cpt > $(BUILD)/replay-planted.log; then echo "replay: the planted divergence was NOT found"; exit 1; fi; \
+	grep -q "^DIVERGENCE at record #$$n (copp_command): the result differs" $(BUILD)/replay-planted.log || { tail -n 3 $(BUILD)/replay-planted.log; exit 1; }; \
+	echo "replay: set_protection's result changed to E_FAIL in record #$$n: divergence found there"; \
+	python3 tests/transcript.py secrets $$T $(BUILD)/demo.secrets || { echo "transcript: key material found"; exit 1; }; \
+	COPP_DEMO_KEEP_MAC_KEY=1 COPP_DEMO_SECRETS=$(BUILD)/demo-key.secrets $(BUILD)/copp_demo $(VECTORS)/test_rsa2048.pem $(BUILD)/demo-key.cpt > /dev/null; \
+	if python3 tests/transcript.py secrets $(BUILD)/demo-key.cpt $(BUILD)/demo-key.secrets > /dev/null; then echo "transcript: the scan missed the kept kDI"; exit 1; fi; \
+	echo "transcript: no kDI or rGH of the demo in the default transcript (the KEEP_MAC_KEY control holds kDI: found)"; \
+	$(BUILD)/coppdump --replay $(BUILD)/demo-key.cpt > $(BUILD)/replay-key.log || { tail -n 3 $(BUILD)/replay-key.log; exit 1; }; \
+	n=$$(python3 tests/transcript.py flip-tag $(BUILD)/demo-key.cpt $(BUILD)/demo-key-bad.cpt); \
+	if $(BUILD)/coppdump --replay $(BUILD)/demo-key-bad.cpt > $(BUILD)/replay-key-bad.log; then echo "replay: a wrong tag passed"; exit 1; fi; \
+	grep -q "^DIVERGENCE at record #$$n .*not AES-CMAC under the recorded kDI" $(BUILD)/replay-key-bad.log; \
+	echo "replay: KEEP_MAC_KEY transcript re-verified; a flipped tag in record #$$n is found"; \
+	head -c 1000 $$T > $(BUILD)/demo-trunc.cpt; \
+	if $(BUILD)/coppdump --replay $(BUILD)/demo-trunc.cpt > $(BUILD)/replay-trunc.log; then echo "replay: a truncated transcript passed"; exit 1; fi; \
+	grep -q "malformed transcript" $(BUILD)/replay-trunc.log && echo "replay: a truncated transcript is refused as malformed"
+
 # The fast loop (well under a minute): every cmocka suite in the default
 # configuration beside the header compile check (compile-check), two jobs.
 check:
-	@$(MAKE) --no-print-directory -j2 check-suites compile-check
+	@$(MAKE) --no-print-directory -j2 check-suites check-recorder compile-check
 
-.PHONY: check-suites
+.PHONY: check-suites check-recorder
 check-suites: $(BUILD)/copp_test-default
 	@$(BUILD)/copp_test-default > $(BUILD)/check.log 2>&1 || { grep -E 'FAILED|ERROR|LINE|error' $(BUILD)/check.log; exit 1; }
 	@grep -c '^\[       OK \]' $(BUILD)/check.log | xargs -I{} echo "ok: {} cmocka tests passed (default configuration)"
 
-# The compile matrix.  The header alone (core, and with both backends and the
-# app helpers): gcc and clang as C99/C11/C17, g++ and clang++ as C++11/C++17,
+check-recorder: $(BUILD)/copp_test-recorder
+	@$(BUILD)/copp_test-recorder recorder > $(BUILD)/check-recorder.log 2>&1 || { grep -E 'FAILED|ERROR|LINE|error' $(BUILD)/check-recorder.log; exit 1; }
+	@grep -c '^\[       OK \]' $(BUILD)/check-recorder.log | xargs -I{} echo "ok: {} recorder tests passed (COPP_WITH_RECORDER)"
+
+# The compile matrix.  The header alone (core; with both backends and the
+# app helpers; and that with the transcript recorder): gcc and clang as C99/C11/C17, g++ and clang++ as C++11/C++17,
 # at the strict warning level with no stack frame over 512 bytes
 # (-Wframe-larger-than at -O2).  Then: declarations in two translation units
 # with the implementation in one (linked and run); COPP_STATIC exports no
-# copp symbol (nm); a freestanding COPP_NO_STDLIB object imports nothing at
-# -O0 and -O2 (nm -u); a -mgeneral-regs-only build (no floating point, x86-64);
+# copp symbol (nm); a freestanding COPP_NO_STDLIB object (with and without
+# the recorder) imports nothing at -O0 and -O2 (nm -u); a -mgeneral-regs-only build (no floating point, x86-64);
 # Microsoft's own COPP spellings declared before copp.h collide with nothing.
 compile-check: | deps $(BUILD)
 	@set -e; \
 	printf '#define COPP_IMPLEMENTATION\n#include "copp.h"\n' > $(BUILD)/cc_core.c; \
 	printf '#define COPP_IMPLEMENTATION\n#define COPP_WITH_LIBTOM\n#define COPP_WITH_OPENSSL\n#define COPP_WITH_BEARSSL\n#define COPP_WITH_APP\n#include "copp.h"\n' > $(BUILD)/cc_full.c; \
 	printf '#define COPP_IMPLEMENTATION\n#define COPP_NO_STDLIB\n#include "copp.h"\n' > $(BUILD)/cc_free.c; \
-	cp $(BUILD)/cc_core.c $(BUILD)/cc_core.cpp; cp $(BUILD)/cc_full.c $(BUILD)/cc_full.cpp; \
-	for cc in gcc clang; do for std in c99 c11 c17; do for f in core full; do \
+	printf '#define COPP_IMPLEMENTATION\n#define COPP_WITH_RECORDER\n#define COPP_WITH_LIBTOM\n#define COPP_WITH_OPENSSL\n#define COPP_WITH_BEARSSL\n#define COPP_WITH_APP\n#include "copp.h"\n' > $(BUILD)/cc_rec.c; \
+	printf '#define COPP_IMPLEMENTATION\n#define COPP_NO_STDLIB\n#define COPP_WITH_RECORDER\n#include "copp.h"\n' > $(BUILD)/cc_freerec.c; \
+	cp $(BUILD)/cc_core.c $(BUILD)/cc_core.cpp; cp $(BUILD)/cc_full.c $(BUILD)/cc_full.cpp; cp $(BUILD)/cc_rec.c $(BUILD)/cc_rec.cpp; \
+	for cc in gcc clang; do for std in c99 c11 c17; do for f in core full rec; do \
 	  $$cc -std=$$std $(STRICT) -Wstrict-prototypes -I. -c $(BUILD)/cc_$$f.c -o $(BUILD)/cc_$$f-$$cc.o; done; \
-	  echo "ok: $$cc -std=$$std (core, full)"; done; done; \
-	for cxx in g++ clang++; do for std in c++11 c++17; do for f in core full; do \
+	  echo "ok: $$cc -std=$$std (core, full, recorder)"; done; done; \
+	for cxx in g++ clang++; do for std in c++11 c++17; do for f in core full rec; do \
 	  $$cxx -std=$$std $(STRICT) -I. -c $(BUILD)/cc_$$f.cpp -o $(BUILD)/cc_$$f-$$cxx.o; done; \
-	  echo "ok: $$cxx -std=$$std (core, full)"; done; done; \
+	  echo "ok: $$cxx -std=$$std (core, full, recorder)"; done; done; \
 	for cc in gcc clang; do \
 	  $$cc -std=c99 $(STRICT) tests/compile/two_tu_a.c tests/compile/two_tu_b.c -o $(BUILD)/two_tu-$$cc; $(BUILD)/two_tu-$$cc; \
 	  $$cc -std=c99 $(STRICT) -c tests/compile/static_impl.c -o $(BUILD)/static_impl-$$cc.o; \
 	  if nm -g --defined-only $(BUILD)/static_impl-$$cc.o | grep -q ' copp'; then echo "COPP_STATIC exports copp symbols ($$cc)"; exit 1; fi; \
-	  for o in -O0 -O2; do \
-	    $$cc -std=c99 $$o -ffreestanding -fno-builtin -Wall -Wextra -Werror -I. -c $(BUILD)/cc_free.c -o $(BUILD)/cc_free-$$cc.o; \
-	    if [ -n "$$(nm -u $(BUILD)/cc_free-$$cc.o)" ]; then echo "freestanding $$cc $$o imports:"; nm -u $(BUILD)/cc_free-$$cc.o; exit 1; fi; \
-	  done; \
+	  for o in -O0 -O2; do for f in free freerec; do \
+	    $$cc -std=c99 $$o -ffreestanding -fno-builtin -Wall -Wextra -Werror -I. -c $(BUILD)/cc_$$f.c -o $(BUILD)/cc_$$f-$$cc.o; \
+	    if [ -n "$$(nm -u $(BUILD)/cc_$$f-$$cc.o)" ]; then echo "freestanding $$cc $$o ($$f) imports:"; nm -u $(BUILD)/cc_$$f-$$cc.o; exit 1; fi; \
+	  done; done; \
 	  if [ "$$(uname -m)" = x86_64 ]; then $$cc -std=c99 -O2 -mgeneral-regs-only -Wall -Wextra -Werror -I. -c $(BUILD)/cc_core.c -o $(BUILD)/cc_gro-$$cc.o; fi; \
 	  $$cc -std=c99 -Wall -Wextra -Werror -c tests/compile/ms_names.c -o $(BUILD)/ms_names-$$cc.o; \
 	  echo "ok: $$cc two-TU link, COPP_STATIC exports nothing, freestanding imports nothing, general-regs-only, Microsoft names"; \

@@ -1001,6 +1001,9 @@ typedef struct copp_connector_desc {
     void              *opm_user;  /* first argument of the opm hooks (NULL: hw_user) */
     void              *opm_crypto_user; /* crypto user for oaep_decrypt: the OPM key (NULL: crypto_user) */
     uint32_t           opm_flags; /* COPP_OPM_ALLOW_INDIRECT_DISPLAY */
+#ifdef COPP_WITH_RECORDER
+    struct copp_recorder *recorder;   /* optional: one transcript record per call (>>recorder) */
+#endif
 } copp_connector_desc;
 
 /* >>objects ---------------------------------------------------------------- */
@@ -1066,6 +1069,17 @@ typedef struct copp_connector {
     uint32_t srm_version;                        /* highest valid SRM version in effect (A-OPM-19) */
     uint32_t srm_valid;                          /* 1 once any output set a valid SRM */
     uint32_t revoked;                            /* a revoked HDCP device is attached (A-OPM-8) */
+#ifdef COPP_WITH_RECORDER
+    struct {   /* with a recorder, desc.hw / desc.crypto are these recording shims (user: c) */
+        copp_hw_ops hw;                 /* the caller's ops, each non-NULL one through its shim */
+        copp_crypto crypto;
+        const copp_hw_ops *user_hw;     /* what the caller's desc gave */
+        void *user_hw_user;
+        const copp_crypto *user_crypto;
+        void *user_crypto_user;
+        void *user_opm_crypto_user;     /* oaep_decrypt's user as the caller's desc resolves it */
+    } rec;
+#endif
 } copp_connector;
 
 /* An OPM protected output (OPM.md 2; "PO"): a session of a second kind on
@@ -1261,7 +1275,7 @@ COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags
  * fails, a raise made before it is taken back and the hardware is put
  * back at the ACP level it carried before the call (which is not the
  * derived level when an earlier lowering was refused), and nothing else has
- * happened, so a failed SET changes nothing, hardware included (only if
+ * happened (no event is latched), so a failed SET changes nothing, hardware included (only if
  * that restoring write fails too does the hardware keep the raised level,
  * fail closed, with LinkLost to every session).  A lowering after
  * vp_set cannot fail the call: the key takes its new level (or is released)
@@ -1327,6 +1341,107 @@ COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_s
                                        uint32_t nominal_range, uint32_t transfer_matrix,
                                        uint32_t lighting, uint32_t primaries,
                                        uint32_t transfer_function);
+
+/* >>recorder (optional: COPP_WITH_RECORDER) --------------------------------- */
+/* Transcript format constants (docs/transcript.md): header, record, item
+ * kinds and ids.  Defined in every configuration, for readers. */
+#define COPP_TRANSCRIPT_MAGIC        "CPTR"   /* bytes 0..3 of a transcript */
+#define COPP_TRANSCRIPT_HEADER_BYTES 40u
+#define COPP_REC_HEADER_BYTES        12u      /* u32 length, u32 seq, u16 call, u16 0 */
+#define COPP_REC_ITEM_HEADER_BYTES   4u       /* u8 kind, u8 id, u16 payload length */
+#define COPP_REC_END_BYTES           44u      /* payload of the END item */
+#define COPP_REC_NONE                0xFFFFFFFFu /* END slot: no session; WIRE length: a NULL pointer */
+#define COPP_REC_KIND_INPUT    1u
+#define COPP_REC_KIND_CALLBACK 2u
+#define COPP_REC_KIND_OUTPUT   3u
+#define COPP_REC_KIND_END      4u
+#define COPP_REC_ITEM_ARGS     1u   /* input: u32 NULL-pointer mask, u32 scalar argument */
+#define COPP_REC_ITEM_WIRE     2u   /* input/output: u32 full length, leading bytes to the last non-zero */
+#define COPP_REC_ITEM_DESC     3u   /* input of init: the connector description */
+#define COPP_REC_ITEM_VALUE    4u   /* output: u32 */
+#define COPP_REC_ITEM_WITHHELD 5u   /* output: u32 length of a secret not stored */
+#define COPP_REC_CB_GET_PROTECTION_TYPES 1u   /* callbacks: copp_hw_ops in member order */
+#define COPP_REC_CB_SET_PROTECTION       2u
+#define COPP_REC_CB_GET_PROTECTION       3u
+#define COPP_REC_CB_CHECK_PROTECTION     4u
+#define COPP_REC_CB_GET_CONNECTOR_TYPE   5u
+#define COPP_REC_CB_GET_BUS_TYPE         6u
+#define COPP_REC_CB_GET_DISPLAY_DATA     7u
+#define COPP_REC_CB_GET_HDCP_KEY_DATA    8u
+#define COPP_REC_CB_GET_TV_STANDARDS     9u
+#define COPP_REC_CB_SET_SIGNALING        10u
+#define COPP_REC_CB_VP_GET               11u
+#define COPP_REC_CB_VP_SET               12u
+#define COPP_REC_CB_RANDOMBYTES          32u  /* then copp_crypto in member order */
+#define COPP_REC_CB_RSA_DECRYPT          33u
+#define COPP_REC_CB_MAC_INIT             34u
+#define COPP_REC_CB_MAC                  35u
+#define COPP_REC_CB_MAC_RELEASE          36u
+#define COPP_REC_CB_OAEP_DECRYPT         37u
+
+#ifdef COPP_WITH_RECORDER
+/* Field diagnostics: with desc.recorder set, every public call on the
+ * connector (copp_connector_init and every call that reaches it, as the
+ * trace: none for a call refused as busy) appends one record to a
+ * caller-owned ring buffer: the call, its inputs as wire bytes, every
+ * hardware and crypto callback it made with its arguments and results, its
+ * outputs and its result.  copp_recorder_export writes the transcript (a
+ * header, then the records oldest first); coppdump --replay re-executes it.
+ * Format, sizes and secrets policy: docs/transcript.md (version
+ * COPP_TRANSCRIPT_VERSION).  Key material is never stored: kDI, the
+ * decrypted start sequence (but its two start sequence numbers, which the
+ * next command and status request carry in the clear), the RSA output, rGH
+ * (its RNG bytes and the key exchange's output) and a computed tag that did
+ * not match (BAD_MAC) are replaced by their lengths; ciphertexts and the
+ * MACs that go on the wire are kept.  When the ring is full the oldest
+ * records are dropped (counted in the header); a record larger than the
+ * whole ring is dropped too.  No allocation; the callbacks cost one shim
+ * call each.  The recorder belongs to one connector and is serialized with
+ * it (CONVENTIONS, Locking). */
+#define COPP_TRANSCRIPT_VERSION 1u
+#define COPP_VERSION_NUMBER     0x000100u   /* 0.1.0: major << 16 | minor << 8 | patch */
+/* DANGEROUS, debug only: keep kDI (the session's MAC key) in the
+ * transcript, so that a replay can re-verify every MAC.  Anyone holding
+ * such a transcript can forge commands and replies for its sessions while
+ * they live.  Never in a release build or a field report from a user. */
+#define COPP_RECORDER_KEEP_MAC_KEY 0x1u
+
+/* A recorder: caller storage, set up by copp_recorder_init; fields private. */
+typedef struct copp_recorder {
+    uint8_t *buf;          /* the ring: cap bytes of caller storage */
+    uint32_t cap;
+    uint32_t flags;        /* COPP_RECORDER_* */
+    uint32_t tail;         /* ring offset of the oldest whole record */
+    uint32_t used;         /* bytes of whole records from tail */
+    uint32_t records;      /* whole records held */
+    uint32_t next_seq;     /* number of the next record (the first is 0) */
+    uint32_t dropped;      /* records dropped: evicted by newer ones, or larger than the ring */
+    uint32_t protection_types; /* the connector's, as its last init read them */
+    uint32_t open;         /* 1 while a call's record is being written */
+    uint32_t len;          /* bytes of the record being written */
+    uint32_t lost;         /* 1: it did not fit; it is dropped at its end */
+    uint32_t call;         /* its COPP_CALL_* */
+    uint32_t tag_at;       /* record offset of a command's computed tag (its kept byte); 0: none */
+} copp_recorder;
+
+/* copp_recorder_init -- an empty recorder over buf.
+ *   buf, cap  caller storage for the ring (at least 64 bytes; a record is
+ *             about 100 bytes to 4.3 KB, docs/transcript.md); kept, not copied.
+ *   flags     0, or COPP_RECORDER_KEEP_MAC_KEY (dangerous, see above).
+ * Set desc.recorder to it before copp_connector_init.
+ * Returns COPP_S_OK; COPP_E_POINTER (NULL r or buf); COPP_E_INVALIDARG (cap
+ * < 64 or > 2^30, unknown flag bits). */
+COPP_API int32_t copp_recorder_init(copp_recorder *r, uint8_t *buf, uint32_t cap, uint32_t flags);
+
+/* copp_recorder_export -- the transcript: the 40-byte header, then every
+ * whole record held, oldest first (docs/transcript.md).
+ *   out  receives it; NULL: only *len is set (the size needed).
+ *   cap  bytes at out.
+ * Call it between calls on the connector (not from a callback).
+ * Returns COPP_S_OK; COPP_E_POINTER (NULL r or len); COPP_E_INVALIDARG
+ * (cap < *len, which is set; nothing written). */
+COPP_API int32_t copp_recorder_export(const copp_recorder *r, uint8_t *out, uint32_t cap, uint32_t *len);
+#endif /* COPP_WITH_RECORDER */
 
 /* An RSA private key as big-endian byte strings, in PKCS #1 order, for the
  * optional backends.  d is needed by the OpenSSL backend only. */
@@ -2177,6 +2292,28 @@ static int copp__raises(int t, uint32_t from, uint32_t to)
     return rank_to > rank_from;
 }
 
+/* >>recorder hooks: no-ops unless COPP_WITH_RECORDER (>>recorder-impl) ----- */
+#ifdef COPP_WITH_RECORDER
+#define COPP__REC(x) x
+#define COPP__REC_IN           COPP_REC_KIND_INPUT
+#define COPP__REC_OUT          COPP_REC_KIND_OUTPUT
+#define COPP__REC_OUT_VALUE    COPP_REC_ITEM_VALUE
+#define COPP__REC_OUT_WITHHELD COPP_REC_ITEM_WITHHELD
+struct copp__call;
+static void copp__rec_unwrap(const copp_connector *c, copp_connector_desc *d);
+static void copp__rec_desc(struct copp__call *k, const copp_connector_desc *d);
+static void copp__rec_install(copp_connector *c);
+static void copp__rec_cb_types(copp_recorder *r, int32_t hr, uint32_t types);
+static void copp__rec_cb_rng(copp_recorder *r, const uint8_t *buf, size_t len, int rv);
+static void copp__rec_begin(struct copp__call *k, copp_recorder *r);
+static void copp__rec_end(struct copp__call *k, int32_t hr);
+static void copp__rec_args(struct copp__call *k, uint32_t nulls, uint32_t value);
+static void copp__rec_wire(struct copp__call *k, uint32_t kind, const uint8_t *p, uint32_t n);
+static void copp__rec_value(struct copp__call *k, uint32_t id, uint32_t v);
+#else
+#define COPP__REC(x) ((void)0)
+#endif
+
 /* >>fsm: the transition table, entry and exit of every call, the state writer */
 
 #define COPP__NO_EDGE 0xFFu
@@ -2223,6 +2360,9 @@ typedef struct copp__call {
     uint32_t slot;      /* s's slot in c->sessions when bound */
     uint32_t why;       /* COPP_REASON_* */
     uint32_t flags;     /* COPP_STATUS_* to latch to every session at exit */
+#ifdef COPP_WITH_RECORDER
+    copp_recorder *rec; /* the recorder whose record this call writes; NULL: none */
+#endif
 } copp__call;
 
 static void copp__begin(copp__call *k, uint32_t id, copp_session *s)
@@ -2235,6 +2375,7 @@ static void copp__begin(copp__call *k, uint32_t id, copp_session *s)
     k->slot = 0;
     k->why = COPP_REASON_NONE;
     k->flags = 0;
+    COPP__REC(k->rec = NULL);
 }
 
 /* The call runs on c: c is busy until copp__leave, so that a callback or
@@ -2304,6 +2445,7 @@ static int32_t copp__enter(copp__call *k, copp_session *s, copp_connector *c, ui
     if (c != NULL && c->initialized == COPP__MAGIC) {
         if (c->busy) return copp__fail(&k->why, COPP_REASON_BUSY);
         copp__take(k, c);
+        COPP__REC(copp__rec_begin(k, c->desc.recorder));
     } else if (c != NULL && c->initialized == COPP__MAGIC_INITIALIZING) {
         return copp__fail(&k->why, COPP_REASON_BUSY);   /* from a callback of its first init */
     }
@@ -2334,6 +2476,7 @@ static int32_t copp__enter_connector(copp__call *k, copp_connector *c, uint32_t 
         return copp__fail(&k->why, c->initialized == COPP__MAGIC_INITIALIZING ? COPP_REASON_BUSY : COPP_REASON_BAD_STATE);
     if (c->busy) return copp__fail(&k->why, COPP_REASON_BUSY);
     copp__take(k, c);
+    COPP__REC(copp__rec_begin(k, c->desc.recorder));
     return COPP_S_OK;
 }
 
@@ -2348,6 +2491,7 @@ static int32_t copp__leave(copp__call *k, int32_t hr)
     if (k->s != NULL) k->s->last_reason = k->why;
     if (c == NULL) return hr;
     for (i = 0; k->flags != 0 && i < c->nsessions; i++) c->sessions[i].pending_flags |= k->flags;
+    COPP__REC(copp__rec_end(k, hr));   /* the call's record, complete */
     if (c->desc.trace != NULL) {
         copp_trace t;
         t.call = k->id;
@@ -2546,6 +2690,7 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
     if (c == NULL || desc == NULL) return COPP_E_POINTER;
     if (desc->certificate == NULL && desc->certificate_len != 0) return COPP_E_POINTER;
     COPP_MEMCPY(&d, desc, sizeof d);   /* no struct assignment: freestanding builds call nothing */
+    COPP__REC(copp__rec_unwrap(c, &d));   /* a re-init from c->desc: the caller's ops, not the shims */
     if (d.hw == NULL || d.hw->get_protection_types == NULL || d.hw->set_protection == NULL ||
         d.crypto == NULL || d.crypto->randombytes == NULL || d.crypto->rsa_decrypt == NULL ||
         d.crypto->mac_init == NULL || d.crypto->mac == NULL)
@@ -2553,6 +2698,8 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
     again = c->initialized == COPP__MAGIC;
     if (again ? c->busy == 1u : c->initialized == COPP__MAGIC_INITIALIZING)   /* from its own callback */
         return copp__reason_hr(COPP_REASON_BUSY);                            /* not traced */
+    COPP__REC(copp__rec_begin(&k, d.recorder));
+    COPP__REC(copp__rec_desc(&k, &d));
     if (copp__in_use(c)) {   /* its sessions, keys or levels would be orphaned: close (or resync) first */
         copp__take(&k, c);
         return copp__leave(&k, copp__fail(&k.why, COPP_REASON_CONNECTOR_IN_USE));
@@ -2567,17 +2714,21 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
         c->initialized = COPP__MAGIC_INITIALIZING;
     }
     r = d.hw->get_protection_types(d.hw_user, &types);
+    COPP__REC(copp__rec_cb_types(k.rec, r, types));
     if (r != COPP_S_OK) r = copp__cb_fail(&k.why, COPP_REASON_HW_FAILED, r);
     else if (types & ~(COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA))
         r = copp__fail(&k.why, COPP_REASON_BAD_CONFIG);
     else if (again) epoch = c->epoch;   /* openings stay distinct across inits */
-    else if (d.crypto->randombytes(d.crypto_user, seed, sizeof seed) != 0)
-        r = copp__fail(&k.why, COPP_REASON_CRYPTO_FAILED);
-    else   /* fresh storage: a random start, so that openings of its earlier life stay distinct */
-        for (i = 0; i < (int)sizeof seed; i++) epoch = (epoch << 8) | seed[i];
+    else {   /* fresh storage: a random start, so that openings of its earlier life stay distinct */
+        int rv = d.crypto->randombytes(d.crypto_user, seed, sizeof seed);
+        COPP__REC(copp__rec_cb_rng(k.rec, seed, sizeof seed, rv));
+        if (rv != 0) r = copp__fail(&k.why, COPP_REASON_CRYPTO_FAILED);
+        else for (i = 0; i < (int)sizeof seed; i++) epoch = (epoch << 8) | seed[i];
+    }
     copp__wipe(seed, sizeof seed);
     if (r != COPP_S_OK) {
         if (!again) c->initialized = was;   /* untouched */
+        COPP__REC(copp__rec_end(&k, r));    /* (fresh storage: leave has no connector to end it) */
         return copp__leave(&k, r);          /* traced when c was initialized */
     }
     COPP_MEMSET(c, 0, sizeof *c);   /* every count and applied level 0 */
@@ -2585,6 +2736,7 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
     c->epoch = epoch;
     c->protection_types = types;
     c->initialized = COPP__MAGIC;
+    COPP__REC(copp__rec_install(c));   /* desc.hw / desc.crypto through the recording shims */
     copp__take(&k, c);
     return copp__leave(&k, COPP_S_OK);
 }
@@ -2609,8 +2761,10 @@ COPP_API int32_t copp_get_certificate_length(copp_session *s, uint32_t *len)
 {
     copp__call k;
     int32_t hr = copp__enter_session(&k, s, COPP_CALL_GET_CERTIFICATE_LENGTH, len != NULL);
+    COPP__REC(copp__rec_args(&k, len == NULL, 0));
     if (hr == COPP_S_OK) {
         *len = k.c->desc.certificate_len;
+        COPP__REC(copp__rec_value(&k, COPP__REC_OUT_VALUE, *len));
         copp__advance(&k);
     }
     return copp__leave(&k, hr);
@@ -2622,6 +2776,7 @@ COPP_API int32_t copp_key_exchange(copp_session *s, uint8_t rgh[16], uint8_t *ce
     uint8_t fresh[COPP_RANDOM_BYTES];
     const copp_connector_desc *d;
     int32_t hr = copp__enter_session(&k, s, COPP_CALL_KEY_EXCHANGE, rgh != NULL);
+    COPP__REC(copp__rec_args(&k, (rgh == NULL) | (uint32_t)(cert == NULL) << 1, cert_cap));
     if (hr != COPP_S_OK) return copp__leave(&k, hr);
     d = &k.c->desc;
     if (cert == NULL && d->certificate_len != 0) hr = copp__fail(&k.why, COPP_REASON_NULL_POINTER);
@@ -2632,6 +2787,7 @@ COPP_API int32_t copp_key_exchange(copp_session *s, uint8_t rgh[16], uint8_t *ce
         if (d->certificate_len) COPP_MEMCPY(cert, d->certificate, d->certificate_len);
         COPP_MEMCPY(s->rgh, fresh, sizeof fresh);
         COPP_MEMCPY(rgh, fresh, sizeof fresh);
+        COPP__REC(copp__rec_value(&k, COPP__REC_OUT_WITHHELD, COPP_RANDOM_BYTES));   /* rGH: its length */
         copp__advance(&k);
     }
     copp__wipe(fresh, sizeof fresh);
@@ -2671,6 +2827,8 @@ COPP_API int32_t copp_sequence_start(copp_session *s, const uint8_t sig[256])
     copp__call k;
     uint8_t plain[COPP_SIGNATURE_BYTES];
     int32_t hr = copp__enter_session(&k, s, COPP_CALL_SEQUENCE_START, sig != NULL);
+    COPP__REC(copp__rec_args(&k, sig == NULL, 0));
+    COPP__REC(copp__rec_wire(&k, COPP__REC_IN, sig, COPP_SIGNATURE_BYTES));   /* the ciphertext: on the wire */
     if (hr == COPP_S_OK) hr = copp__start(&k, sig, plain);
     copp__wipe(plain, sizeof plain);
     return copp__leave(&k, hr);
@@ -2757,6 +2915,8 @@ COPP_API int32_t copp_command(copp_session *s, const uint8_t cmd[4096])
     copp__call k;
     uint8_t tag[COPP_MAC_BYTES];   /* the valid macKDI for these bytes: wiped on every path */
     int32_t hr = copp__enter_session(&k, s, COPP_CALL_COMMAND, cmd != NULL);
+    COPP__REC(copp__rec_args(&k, cmd == NULL, 0));
+    COPP__REC(copp__rec_wire(&k, COPP__REC_IN, cmd, COPP_COMMAND_BYTES));
     if (hr == COPP_S_OK) hr = copp__command(&k, cmd, tag);
     copp__wipe(tag, sizeof tag);
     return copp__leave(&k, hr);
@@ -2781,6 +2941,7 @@ COPP_API int32_t copp_connector_drop_session(copp_connector *c, const copp_sessi
 {
     copp__call k;
     int32_t hr = copp__enter_connector(&k, c, COPP_CALL_DROP_SESSION);
+    COPP__REC(copp__rec_args(&k, s == NULL, 0));
     k.who = s;
     if (hr == COPP_S_OK && s == NULL) hr = copp__fail(&k.why, COPP_REASON_NULL_POINTER);
     if (hr == COPP_S_OK) {
@@ -2803,6 +2964,7 @@ COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags
 {
     copp__call k;
     int32_t hr = copp__enter_connector(&k, c, COPP_CALL_EVENT);
+    COPP__REC(copp__rec_args(&k, 0, copp_status_flags));
     if (hr == COPP_S_OK) k.flags = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
     (void)copp__leave(&k, hr);   /* latches them */
 }
@@ -3009,11 +3171,14 @@ COPP_API int32_t copp_query_status(copp_session *s, const uint8_t in[4096], uint
     uint8_t image[(COPP__IMAGE_REPLY + COPP_STATUS_SIGNALING_BYTES + 15u) & ~15u];
     uint8_t tag[COPP_MAC_BYTES];
     int32_t hr = copp__enter_session(&k, s, COPP_CALL_QUERY_STATUS, in != NULL && out != NULL);
+    COPP__REC(copp__rec_args(&k, (in == NULL) | (uint32_t)(out == NULL) << 1 | (uint32_t)(in != NULL && out == in) << 2, 0));
+    COPP__REC(copp__rec_wire(&k, COPP__REC_IN, in, COPP_STATUS_INPUT_BYTES));
     if (hr == COPP_S_OK) hr = copp__query(&k, in, image, sizeof image, tag);
     if (hr == COPP_S_OK) {
         COPP_MEMSET(out, 0, COPP_STATUS_OUTPUT_BYTES);
         COPP_MEMCPY(out + COPP_STOUT_OFF_CBSIZEDATA, image, COPP__IMAGE_REPLY + copp__ld32(image));
         COPP_MEMCPY(out + COPP_STOUT_OFF_MACKDI, tag, COPP_MAC_BYTES);
+        COPP__REC(copp__rec_wire(&k, COPP__REC_OUT, out, COPP_STATUS_OUTPUT_BYTES));
         copp__mine(&k)->pending_flags = 0;   /* reported: cleared */
         copp__mine(&k)->status_seq++;        /* wraps mod 2^32 (A4) */
     }
@@ -3096,6 +3261,7 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
     int tv = (p->dwFlags & ~COPP_VP_FLAGS_COPYPROTECT) != 0;
     uint32_t cmd = p->dwCPCommand, fresh = COPP__NOWHERE, prev = COPP__NOWHERE, to = COPP__NOWHERE;
     uint32_t before = c->applied[COPP__T_ACP];   /* what the hardware carries: a failed SET leaves it */
+    uint32_t flags = k->flags;                    /* the events the call latches: a failed SET none */
     uint32_t *held = &fresh;   /* the key's recorded level; a new key's until it is stored */
     int early = 0, slot = -1;
     int32_t r;
@@ -3122,6 +3288,7 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
     if (tv) {
         r = hw->vp_set(c->desc.hw_user, p);
         if (r != COPP_S_OK) {
+            k->flags = flags;   /* the raise is taken back whole, with what it latched */
             if (early) copp__move_back(k, COPP__T_ACP, held, prev, before);   /* back as it was */
             return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
         }
@@ -3157,6 +3324,8 @@ COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t i
     copp__call k;
     copp_videoparameters p;
     int32_t hr = copp__enter_connector(&k, c, COPP_CALL_VIDEO_PARAMETERS);
+    COPP__REC(copp__rec_args(&k, (in == NULL) | (uint32_t)(out == NULL) << 1 | (uint32_t)(in != NULL && out == in) << 2, 0));
+    COPP__REC(copp__rec_wire(&k, COPP__REC_IN, in, COPP_VIDEOPARAMETERS_BYTES));
     if (hr == COPP_S_OK && (in == NULL || out == NULL)) hr = copp__fail(&k.why, COPP_REASON_NULL_POINTER);
     else if (hr == COPP_S_OK && !copp__guid_eq(in, copp__guid_videoparameters))   /* checked first (spec 13.2) */
         hr = copp__fail(&k.why, COPP_REASON_BAD_VIDEOPARAMETERS);
@@ -3175,6 +3344,7 @@ COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t i
         COPP__VP_FIELDS(COPP__X)
 #undef COPP__X
         if (out != in) COPP_MEMCPY(out + COPP__VP_OEM_OFFSET, in + COPP__VP_OEM_OFFSET, 256);
+        COPP__REC(copp__rec_wire(&k, COPP__REC_OUT, out, COPP_VIDEOPARAMETERS_BYTES));
     }
     copp__wipe(&p, sizeof p);   /* dwCPKey: a live key is what CHANGE and DEACTIVATE need */
     hr = copp__leave(&k, hr);
@@ -3189,6 +3359,7 @@ COPP_API int32_t copp_connector_resync(copp_connector *c, uint32_t copp_status_f
     uint32_t why = COPP_REASON_NONE;
     int32_t hr = copp__enter_connector(&k, c, COPP_CALL_RESYNC), r;
     int t;
+    COPP__REC(copp__rec_args(&k, 0, copp_status_flags));
     if (hr != COPP_S_OK) return copp__leave(&k, hr);
     k.flags = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
     for (t = 0; t < (int)COPP__TYPES; t++) {
@@ -3439,6 +3610,565 @@ COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_s
            ((lighting & 0xFu) << 18) | ((primaries & 0x1Fu) << 22) |
            ((transfer_function & 0x1Fu) << 27);
 }
+
+/* >>recorder-impl: the transcript writer (COPP_WITH_RECORDER) -------------- */
+#ifdef COPP_WITH_RECORDER
+
+COPP_API int32_t copp_recorder_init(copp_recorder *r, uint8_t *buf, uint32_t cap, uint32_t flags)
+{
+    if (r == NULL || buf == NULL) return COPP_E_POINTER;
+    if (cap < 64u || cap > 0x40000000u || (flags & ~COPP_RECORDER_KEEP_MAC_KEY)) return COPP_E_INVALIDARG;
+    COPP_MEMSET(r, 0, sizeof *r);
+    r->buf = buf;
+    r->cap = cap;
+    r->flags = flags;
+    return COPP_S_OK;
+}
+
+/* Ring offset of byte `off` of the record being written. */
+static uint32_t copp__rec_at(const copp_recorder *r, uint32_t off)
+{
+    uint32_t a = r->tail + r->used + off;   /* each <= cap <= 2^30: no wrap */
+    return a % r->cap;
+}
+
+/* Drop the oldest whole record (its length is its first u32). */
+static void copp__rec_evict(copp_recorder *r)
+{
+    uint8_t b[4];
+    uint32_t i, n;
+    for (i = 0; i < 4u; i++) b[i] = r->buf[(r->tail + i) % r->cap];
+    n = copp__ld32(b);
+    COPP_ASSERT(n >= COPP_REC_HEADER_BYTES && n <= r->used);
+    if (n > r->used) n = r->used;   /* cannot happen: the writer wrote it */
+    r->tail = (r->tail + n) % r->cap;
+    r->used -= n;
+    r->records--;
+    r->dropped++;
+    if (r->records == 0) r->tail = r->used = 0;
+}
+
+/* Append n bytes (p NULL: zeros) to the record being written, evicting the
+ * oldest records to make room; a record larger than the ring is lost. */
+static void copp__rec_put(copp_recorder *r, const uint8_t *p, uint32_t n)
+{
+    uint32_t at, first;
+    if (r == NULL || !r->open || r->lost) return;
+    while (r->cap - r->used - r->len < n) {
+        if (r->records == 0) { r->lost = 1u; return; }
+        copp__rec_evict(r);
+    }
+    at = copp__rec_at(r, r->len);
+    first = r->cap - at < n ? r->cap - at : n;   /* up to the end of the ring, then from its start */
+    if (p != NULL) {
+        COPP_MEMCPY(r->buf + at, p, first);
+        if (n > first) COPP_MEMCPY(r->buf, p + first, n - first);
+    } else {
+        COPP_MEMSET(r->buf + at, 0, first);
+        if (n > first) COPP_MEMSET(r->buf, 0, n - first);
+    }
+    r->len += n;
+}
+
+/* Overwrite byte `off` of the record being written. */
+static void copp__rec_poke(copp_recorder *r, uint32_t off, uint8_t v)
+{
+    if (!r->lost && off < r->len) r->buf[copp__rec_at(r, off)] = v;
+}
+
+static void copp__rec_item_head(copp_recorder *r, uint32_t kind, uint32_t id, uint32_t n)
+{
+    uint8_t h[COPP_REC_ITEM_HEADER_BYTES];
+    h[0] = (uint8_t)kind;
+    h[1] = (uint8_t)id;
+    h[2] = (uint8_t)n;
+    h[3] = (uint8_t)(n >> 8);
+    copp__rec_put(r, h, sizeof h);
+}
+
+static void copp__rec_item(copp_recorder *r, uint32_t kind, uint32_t id, const uint8_t *p, uint32_t n)
+{
+    if (r == NULL || !r->open) return;
+    copp__rec_item_head(r, kind, id, n);
+    copp__rec_put(r, p, n);
+}
+
+/* A call starts its record: the 12-byte record header, length patched at the end. */
+static void copp__rec_begin(copp__call *k, copp_recorder *r)
+{
+    uint8_t h[COPP_REC_HEADER_BYTES];
+    k->rec = r;
+    if (r == NULL) return;
+    r->open = 1u;
+    r->len = 0;
+    r->lost = 0;
+    r->call = k->id;
+    r->tag_at = 0;
+    copp__st32(h, 0);
+    copp__st32(h + 4, r->next_seq);
+    h[8] = (uint8_t)k->id;
+    h[9] = (uint8_t)(k->id >> 8);
+    h[10] = h[11] = 0;
+    copp__rec_put(r, h, sizeof h);
+}
+
+/* The call's END item (docs/transcript.md), then the record is whole.  A
+ * command refused for its MAC has its computed tag withheld (a valid tag of
+ * bytes the caller chose is a forgery). */
+static void copp__rec_end(copp__call *k, int32_t hr)
+{
+    copp_recorder *r = k->rec;
+    const copp_connector *c = k->c;
+    uint8_t e[COPP_REC_END_BYTES], len[4];
+    uint32_t i, slot = COPP_REC_NONE;
+    if (r == NULL || !r->open) return;
+    if (k->id == COPP_CALL_COMMAND && k->why == COPP_REASON_BAD_MAC && r->tag_at != 0)
+        for (i = 0; i <= COPP_MAC_BYTES; i++) copp__rec_poke(r, r->tag_at + i, 0);   /* kept flag, tag */
+    if (k->from != COPP_STATE_CLOSED || (k->id == COPP_CALL_OPEN && hr == COPP_S_OK)) slot = k->slot;
+    COPP_MEMSET(e, 0, sizeof e);
+    copp__st32(e, (uint32_t)hr);
+    copp__st32(e + 4, k->why);
+    copp__st32(e + 8, slot);
+    copp__st32(e + 12, k->before);
+    copp__st32(e + 16, k->s != NULL ? k->s->state : COPP_STATE_CLOSED);
+    copp__st32(e + 20, k->flags);
+    if (c != NULL && c->initialized == COPP__MAGIC) {
+        for (i = 0; i < COPP__TYPES; i++) copp__st32(e + 24 + 4 * i, c->applied[i]);
+        copp__st32(e + 36, c->nsessions);
+        copp__st32(e + 40, c->nvp_keys);
+    }
+    copp__rec_item(r, COPP_REC_KIND_END, 0, e, sizeof e);
+    r->open = 0;
+    if (k->id == COPP_CALL_CONNECTOR_INIT && hr == COPP_S_OK && c != NULL) r->protection_types = c->protection_types;
+    r->next_seq++;
+    if (r->lost) {   /* larger than the ring: its number is skipped */
+        r->dropped++;
+        return;
+    }
+    copp__st32(len, r->len);
+    for (i = 0; i < 4u; i++) r->buf[copp__rec_at(r, i)] = len[i];
+    r->used += r->len;
+    r->records++;
+}
+
+static void copp__rec_args(copp__call *k, uint32_t nulls, uint32_t value)
+{
+    uint8_t b[8];
+    copp__st32(b, nulls);
+    copp__st32(b + 4, value);
+    copp__rec_item(k->rec, COPP_REC_KIND_INPUT, COPP_REC_ITEM_ARGS, b, sizeof b);
+}
+
+/* Wire bytes: their full length, then the bytes up to the last non-zero
+ * one (the rest are zero); a NULL pointer has length COPP_REC_NONE. */
+static void copp__rec_wire(copp__call *k, uint32_t kind, const uint8_t *p, uint32_t n)
+{
+    copp_recorder *r = k->rec;
+    uint8_t b[4];
+    uint32_t keep = n;
+    if (r == NULL || !r->open) return;
+    if (p == NULL) n = keep = 0;
+    while (keep > 0 && p[keep - 1] == 0) keep--;
+    copp__st32(b, p == NULL ? COPP_REC_NONE : n);
+    copp__rec_item_head(r, kind, COPP_REC_ITEM_WIRE, 4u + keep);
+    copp__rec_put(r, b, 4);
+    copp__rec_put(r, p, keep);
+}
+
+static void copp__rec_value(copp__call *k, uint32_t id, uint32_t v)
+{
+    uint8_t b[4];
+    copp__st32(b, v);
+    copp__rec_item(k->rec, COPP_REC_KIND_OUTPUT, id, b, sizeof b);
+}
+
+/* Init's input: what the description says (not the certificate's bytes:
+ * the replay needs only its length). */
+static void copp__rec_desc(copp__call *k, const copp_connector_desc *d)
+{
+    const copp_hw_ops *o = d->hw;
+    uint8_t b[16];
+    uint32_t hw = 0;   /* bit i: the op of callback id i + 1 is set */
+    hw |= (uint32_t)(o->get_protection_types != NULL) << 0;
+    hw |= (uint32_t)(o->set_protection != NULL) << 1;
+    hw |= (uint32_t)(o->get_protection != NULL) << 2;
+    hw |= (uint32_t)(o->check_protection != NULL) << 3;
+    hw |= (uint32_t)(o->get_connector_type != NULL) << 4;
+    hw |= (uint32_t)(o->get_bus_type != NULL) << 5;
+    hw |= (uint32_t)(o->get_display_data != NULL) << 6;
+    hw |= (uint32_t)(o->get_hdcp_key_data != NULL) << 7;
+    hw |= (uint32_t)(o->get_tv_standards != NULL) << 8;
+    hw |= (uint32_t)(o->set_signaling != NULL) << 9;
+    hw |= (uint32_t)(o->vp_get != NULL) << 10;
+    hw |= (uint32_t)(o->vp_set != NULL) << 11;
+    copp__st32(b, d->certificate_len);
+    copp__st32(b + 4, hw);
+    copp__st32(b + 8, (uint32_t)(d->crypto->mac_release != NULL) | (uint32_t)(d->crypto->oaep_decrypt != NULL) << 1);
+    copp__st32(b + 12, k->rec != NULL ? k->rec->flags : 0u);
+    copp__rec_item(k->rec, COPP_REC_KIND_INPUT, COPP_REC_ITEM_DESC, b, sizeof b);
+}
+
+/* ---- the shims: each calls the caller's op, then records it (user is c) */
+
+#define COPP__REC_C   copp_connector *c = (copp_connector *)user
+#define COPP__REC_HW  c->rec.user_hw
+#define COPP__REC_HWU c->rec.user_hw_user
+#define COPP__REC_CR  c->rec.user_crypto
+#define COPP__REC_CRU c->rec.user_crypto_user
+
+static void copp__rec_cb(copp_connector *c, uint32_t id, const uint8_t *p, uint32_t n)
+{
+    copp__rec_item(c->desc.recorder, COPP_REC_KIND_CALLBACK, id, p, n);
+}
+
+static void copp__rec_cb_types(copp_recorder *r, int32_t hr, uint32_t types)
+{
+    uint8_t b[8];
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, types);
+    copp__rec_item(r, COPP_REC_KIND_CALLBACK, COPP_REC_CB_GET_PROTECTION_TYPES, b, sizeof b);
+}
+
+/* RNG bytes are kept, but rGH (the key exchange's draw) is withheld. */
+static void copp__rec_cb_rng(copp_recorder *r, const uint8_t *buf, size_t len, int rv)
+{
+    uint8_t b[9];
+    uint32_t n = len > 4096u ? 4096u : (uint32_t)len;
+    int keep = r != NULL && r->call != COPP_CALL_KEY_EXCHANGE && rv == 0;
+    if (r == NULL || !r->open) return;
+    copp__st32(b, (uint32_t)len);
+    copp__st32(b + 4, (uint32_t)rv);
+    b[8] = (uint8_t)keep;
+    copp__rec_item_head(r, COPP_REC_KIND_CALLBACK, COPP_REC_CB_RANDOMBYTES, 9u + (keep ? n : 0u));
+    copp__rec_put(r, b, sizeof b);
+    if (keep) copp__rec_put(r, buf, n);
+}
+
+static int32_t copp__rec_get_protection_types(void *user, uint32_t *types)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->get_protection_types(COPP__REC_HWU, types);
+    copp__rec_cb_types(c->desc.recorder, hr, *types);
+    return hr;
+}
+
+/* (type, level) -> hr: set_protection, check_protection. */
+static void copp__rec_tl(copp_connector *c, uint32_t id, uint32_t type, uint32_t level, int32_t hr)
+{
+    uint8_t b[12];
+    copp__st32(b, type);
+    copp__st32(b + 4, level);
+    copp__st32(b + 8, (uint32_t)hr);
+    copp__rec_cb(c, id, b, sizeof b);
+}
+
+static int32_t copp__rec_set_protection(void *user, uint32_t type, uint32_t level)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->set_protection(COPP__REC_HWU, type, level);
+    copp__rec_tl(c, COPP_REC_CB_SET_PROTECTION, type, level, hr);
+    return hr;
+}
+
+static int32_t copp__rec_check_protection(void *user, uint32_t type, uint32_t level)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->check_protection(COPP__REC_HWU, type, level);
+    copp__rec_tl(c, COPP_REC_CB_CHECK_PROTECTION, type, level, hr);
+    return hr;
+}
+
+static int32_t copp__rec_get_protection(void *user, uint32_t type, uint32_t *level)
+{
+    COPP__REC_C;
+    uint8_t b[12];
+    int32_t hr = COPP__REC_HW->get_protection(COPP__REC_HWU, type, level);
+    copp__st32(b, type);
+    copp__st32(b + 4, (uint32_t)hr);
+    copp__st32(b + 8, *level);
+    copp__rec_cb(c, COPP_REC_CB_GET_PROTECTION, b, sizeof b);
+    return hr;
+}
+
+/* hr, then a dword the op wrote. */
+static void copp__rec_hv(copp_connector *c, uint32_t id, int32_t hr, uint32_t v)
+{
+    uint8_t b[8];
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, v);
+    copp__rec_cb(c, id, b, sizeof b);
+}
+
+static int32_t copp__rec_get_connector_type(void *user, uint32_t *v)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->get_connector_type(COPP__REC_HWU, v);
+    copp__rec_hv(c, COPP_REC_CB_GET_CONNECTOR_TYPE, hr, *v);
+    return hr;
+}
+
+static int32_t copp__rec_get_bus_type(void *user, uint32_t *v)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->get_bus_type(COPP__REC_HWU, v);
+    copp__rec_hv(c, COPP_REC_CB_GET_BUS_TYPE, hr, *v);
+    return hr;
+}
+
+static int32_t copp__rec_get_tv_standards(void *user, uint32_t *v)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->get_tv_standards(COPP__REC_HWU, v);
+    copp__rec_hv(c, COPP_REC_CB_GET_TV_STANDARDS, hr, *v);
+    return hr;
+}
+
+static int32_t copp__rec_get_display_data(void *user, copp_display_data *dd)
+{
+    COPP__REC_C;
+    uint8_t b[28];
+    int32_t hr = COPP__REC_HW->get_display_data(COPP__REC_HWU, dd);
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, dd->DisplayWidth);
+    copp__st32(b + 8, dd->DisplayHeight);
+    copp__st32(b + 12, dd->Format);
+    copp__st32(b + 16, dd->d3dFormat);
+    copp__st32(b + 20, dd->FreqNumerator);
+    copp__st32(b + 24, dd->FreqDenominator);
+    copp__rec_cb(c, COPP_REC_CB_GET_DISPLAY_DATA, b, sizeof b);
+    return hr;
+}
+
+static int32_t copp__rec_get_hdcp_key_data(void *user, uint32_t *hdcp_flags, uint8_t bksv[5])
+{
+    COPP__REC_C;
+    uint8_t b[13];
+    int32_t hr = COPP__REC_HW->get_hdcp_key_data(COPP__REC_HWU, hdcp_flags, bksv);
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, *hdcp_flags);
+    COPP_MEMCPY(b + 8, bksv, 5);   /* the receiver's public KSV */
+    copp__rec_cb(c, COPP_REC_CB_GET_HDCP_KEY_DATA, b, sizeof b);
+    return hr;
+}
+
+static int32_t copp__rec_set_signaling(void *user, const copp_signaling *sig)
+{
+    COPP__REC_C;
+    uint8_t b[44];
+    uint32_t i;
+    int32_t hr = COPP__REC_HW->set_signaling(COPP__REC_HWU, sig);
+    copp__st32(b, sig->ActiveTVProtectionStandard);
+    for (i = 0; i < 3u; i++) {
+        copp__st32(b + 4 + 4 * i, sig->AspectRatioValidMask[i]);
+        copp__st32(b + 16 + 4 * i, sig->AspectRatioData[i]);
+    }
+    copp__st32(b + 28, 0);
+    copp__st32(b + 32, 0);
+    copp__st32(b + 36, 0);
+    copp__st32(b + 40, (uint32_t)hr);
+    copp__rec_cb(c, COPP_REC_CB_SET_SIGNALING, b, sizeof b);
+    return hr;
+}
+
+/* The 21 dwords of a copp_videoparameters, in wire order (84 bytes). */
+static void copp__rec_vp(uint8_t *b, const copp_videoparameters *p)
+{
+#define COPP__X(f, off) copp__st32(b + (off) - 16, p->f);
+    COPP__VP_FIELDS(COPP__X)
+#undef COPP__X
+}
+
+/* vp_get: hr, the structure as copp passed it, then as the op left it. */
+static int32_t copp__rec_vp_get(void *user, copp_videoparameters *p)
+{
+    COPP__REC_C;
+    copp_recorder *r = c->desc.recorder;
+    uint8_t b[88];
+    int32_t hr;
+    copp__rec_vp(b + 4, p);
+    hr = COPP__REC_HW->vp_get(COPP__REC_HWU, p);
+    copp__st32(b, (uint32_t)hr);
+    copp__rec_item_head(r, COPP_REC_KIND_CALLBACK, COPP_REC_CB_VP_GET, 4u + 84u + 84u);
+    copp__rec_put(r, b, sizeof b);
+    copp__rec_vp(b, p);
+    copp__rec_put(r, b, 84u);
+    return hr;
+}
+
+static int32_t copp__rec_vp_set(void *user, const copp_videoparameters *p)
+{
+    COPP__REC_C;
+    uint8_t b[88];
+    int32_t hr = COPP__REC_HW->vp_set(COPP__REC_HWU, p);
+    copp__rec_vp(b, p);
+    copp__st32(b + 84, (uint32_t)hr);
+    copp__rec_cb(c, COPP_REC_CB_VP_SET, b, sizeof b);
+    return hr;
+}
+
+static int copp__rec_randombytes(void *user, uint8_t *buf, size_t len)
+{
+    COPP__REC_C;
+    int rv = COPP__REC_CR->randombytes(COPP__REC_CRU, buf, len);
+    copp__rec_cb_rng(c->desc.recorder, buf, len, rv);
+    return rv;
+}
+
+/* The RSA output is withheld: only its length and the two start sequence
+ * numbers (which the next command and status request carry in the clear);
+ * kDI only under COPP_RECORDER_KEEP_MAC_KEY. */
+static int32_t copp__rec_rsa_decrypt(void *user, const uint8_t sig[256], uint8_t out[256], size_t *out_len)
+{
+    COPP__REC_C;
+    copp_recorder *r = c->desc.recorder;
+    uint8_t b[33];
+    int32_t hr = COPP__REC_CR->rsa_decrypt(COPP__REC_CRU, sig, out, out_len);
+    int whole = hr == COPP_S_OK && *out_len >= COPP_START_SEQUENCE_BYTES && *out_len <= COPP_SIGNATURE_BYTES;
+    int key = whole && r != NULL && (r->flags & COPP_RECORDER_KEEP_MAC_KEY);
+    COPP_MEMSET(b, 0, sizeof b);
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, *out_len > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)*out_len);
+    if (whole) {
+        copp__st32(b + 8, copp__ld32(out + 32));
+        copp__st32(b + 12, copp__ld32(out + 36));
+    }
+    b[16] = (uint8_t)key;
+    if (key) COPP_MEMCPY(b + 17, out + 16, COPP_KEY_BYTES);   /* DANGEROUS: the MAC key */
+    copp__rec_cb(c, COPP_REC_CB_RSA_DECRYPT, b, key ? 33u : 17u);
+    copp__wipe(b, sizeof b);
+    return hr;
+}
+
+static int32_t copp__rec_mac_init(void *user, copp_mac_ctx *ctx, const uint8_t key[16])
+{
+    COPP__REC_C;
+    uint8_t b[4];
+    int32_t hr = COPP__REC_CR->mac_init(COPP__REC_CRU, ctx, key);
+    copp__st32(b, (uint32_t)hr);   /* the key: never */
+    copp__rec_cb(c, COPP_REC_CB_MAC_INIT, b, sizeof b);
+    return hr;
+}
+
+/* len, zero_tail, hr, kept flag, tag (a command's: withheld at its end
+ * when it did not match, copp__rec_end). */
+static int32_t copp__rec_mac(void *user, const copp_mac_ctx *ctx, const uint8_t *msg, size_t len,
+                             size_t zero_tail, uint8_t tag[16])
+{
+    COPP__REC_C;
+    copp_recorder *r = c->desc.recorder;
+    uint8_t b[29];
+    int32_t hr = COPP__REC_CR->mac(COPP__REC_CRU, ctx, msg, len, zero_tail, tag);
+    copp__st32(b, (uint32_t)len);
+    copp__st32(b + 4, (uint32_t)zero_tail);
+    copp__st32(b + 8, (uint32_t)hr);
+    b[12] = hr == COPP_S_OK;
+    if (hr == COPP_S_OK) COPP_MEMCPY(b + 13, tag, COPP_MAC_BYTES);
+    else COPP_MEMSET(b + 13, 0, COPP_MAC_BYTES);
+    if (r != NULL && r->open && r->call == COPP_CALL_COMMAND) r->tag_at = r->len + COPP_REC_ITEM_HEADER_BYTES + 12u;
+    copp__rec_cb(c, COPP_REC_CB_MAC, b, sizeof b);
+    copp__wipe(b, sizeof b);
+    return hr;
+}
+
+/* OAEP (OPM semantics): the decoded message is withheld like the RSA
+ * output; only hr and its length. */
+static int32_t copp__rec_oaep_decrypt(void *user, const uint8_t ct[256], uint8_t msg[256], size_t *msg_len)
+{
+    COPP__REC_C;
+    uint8_t b[8];
+    int32_t hr = COPP__REC_CR->oaep_decrypt(c->rec.user_opm_crypto_user, ct, msg, msg_len);
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, *msg_len > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)*msg_len);
+    copp__rec_cb(c, COPP_REC_CB_OAEP_DECRYPT, b, sizeof b);
+    return hr;
+}
+
+static void copp__rec_mac_release(void *user, copp_mac_ctx *ctx)
+{
+    COPP__REC_C;
+    COPP__REC_CR->mac_release(COPP__REC_CRU, ctx);
+    copp__rec_cb(c, COPP_REC_CB_MAC_RELEASE, NULL, 0);
+}
+
+/* A re-init given c's own desc: the caller's ops, not c's shims. */
+static void copp__rec_unwrap(const copp_connector *c, copp_connector_desc *d)
+{
+    if (d->hw == &c->rec.hw) { d->hw = c->rec.user_hw; d->hw_user = c->rec.user_hw_user; }
+    if (d->crypto == &c->rec.crypto) {
+        d->crypto = c->rec.user_crypto;
+        d->crypto_user = c->rec.user_crypto_user;
+        d->opm_crypto_user = c->rec.user_opm_crypto_user;
+    }
+}
+
+/* With a recorder, desc.hw and desc.crypto become c's shim tables (an op
+ * the caller left NULL stays NULL) and their user pointer c. */
+static void copp__rec_install(copp_connector *c)
+{
+    const copp_hw_ops *hw = c->desc.hw;
+    const copp_crypto *cr = c->desc.crypto;
+    if (c->desc.recorder == NULL) return;
+    c->rec.user_hw = hw;
+    c->rec.user_hw_user = c->desc.hw_user;
+    c->rec.user_crypto = cr;
+    c->rec.user_crypto_user = c->desc.crypto_user;
+#define COPP__SHIM(tab, m) c->rec.tab.m = tab->m != NULL ? copp__rec_##m : NULL;
+    COPP__SHIM(hw, get_protection_types) COPP__SHIM(hw, set_protection) COPP__SHIM(hw, get_protection)
+    COPP__SHIM(hw, check_protection) COPP__SHIM(hw, get_connector_type) COPP__SHIM(hw, get_bus_type)
+    COPP__SHIM(hw, get_display_data) COPP__SHIM(hw, get_hdcp_key_data) COPP__SHIM(hw, get_tv_standards)
+    COPP__SHIM(hw, set_signaling) COPP__SHIM(hw, vp_get) COPP__SHIM(hw, vp_set)
+#undef COPP__SHIM
+#define COPP__SHIM(tab, m) c->rec.crypto.m = tab->m != NULL ? copp__rec_##m : NULL;
+    COPP__SHIM(cr, randombytes) COPP__SHIM(cr, rsa_decrypt) COPP__SHIM(cr, mac_init) COPP__SHIM(cr, mac)
+    COPP__SHIM(cr, mac_release) COPP__SHIM(cr, oaep_decrypt)
+#undef COPP__SHIM
+    /* the OPM users default to hw_user / crypto_user: resolved before those become c */
+    c->rec.user_opm_crypto_user = c->desc.opm_crypto_user != NULL ? c->desc.opm_crypto_user : c->desc.crypto_user;
+    if (c->desc.opm_user == NULL) c->desc.opm_user = c->desc.hw_user;   /* the opm hooks: not recorded yet */
+    c->desc.hw = &c->rec.hw;
+    c->desc.hw_user = c;
+    c->desc.crypto = &c->rec.crypto;
+    c->desc.crypto_user = c;
+    c->desc.opm_crypto_user = c;
+}
+
+COPP_API int32_t copp_recorder_export(const copp_recorder *r, uint8_t *out, uint32_t cap, uint32_t *len)
+{
+    uint32_t need, first, i;
+    if (r == NULL || len == NULL) return COPP_E_POINTER;
+    need = COPP_TRANSCRIPT_HEADER_BYTES + r->used;
+    *len = need;
+    if (out == NULL) return COPP_S_OK;
+    if (cap < need) return COPP_E_INVALIDARG;
+    COPP_MEMSET(out, 0, COPP_TRANSCRIPT_HEADER_BYTES);
+    out[0] = 'C'; out[1] = 'P'; out[2] = 'T'; out[3] = 'R';
+    out[4] = (uint8_t)COPP_TRANSCRIPT_VERSION;
+    out[6] = (uint8_t)COPP_TRANSCRIPT_HEADER_BYTES;
+    copp__st32(out + 8, COPP_VERSION_NUMBER);
+    copp__st32(out + 12, r->flags);
+    copp__st32(out + 16, (uint32_t)COPP_MAX_SESSIONS);
+    copp__st32(out + 20, (uint32_t)COPP_MAX_VP_KEYS);
+    i = 0;
+#ifdef COPP_NO_STDLIB
+    i |= 1u;
+#endif
+#ifdef COPP_NO_STRINGS
+    i |= 2u;
+#endif
+    copp__st32(out + 24, i);
+    copp__st32(out + 28, r->protection_types);
+    if (r->records == 0) first = r->next_seq;   /* the number of the oldest record held */
+    else for (first = 0, i = 0; i < 4u; i++) first |= (uint32_t)r->buf[(r->tail + 4u + i) % r->cap] << (8 * i);
+    copp__st32(out + 32, first);
+    copp__st32(out + 36, r->dropped);
+    first = r->cap - r->tail < r->used ? r->cap - r->tail : r->used;
+    if (r->used) {
+        COPP_MEMCPY(out + COPP_TRANSCRIPT_HEADER_BYTES, r->buf + r->tail, first);
+        if (r->used > first) COPP_MEMCPY(out + COPP_TRANSCRIPT_HEADER_BYTES + first, r->buf, r->used - first);
+    }
+    return COPP_S_OK;
+}
+#endif /* COPP_WITH_RECORDER */
 
 /* >>bytes: helpers shared by the optional backends and the app helpers ---- */
 #if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL) || defined(COPP_WITH_BEARSSL)

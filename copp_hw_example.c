@@ -11,12 +11,21 @@
  * transcript and a final register dump, and exits non-zero if any
  * expectation fails.
  *
- *   usage: copp_demo KEY      (RSA-2048 private key: PEM or DER, PKCS #1 or
- *                              PKCS #8; make demo uses tests/vectors/test_rsa2048.pem)
+ *   usage: copp_demo KEY [TRANSCRIPT]
+ *       KEY         RSA-2048 private key: PEM or DER, PKCS #1 or PKCS #8
+ *                   (make demo uses tests/vectors/test_rsa2048.pem)
+ *       TRANSCRIPT  record every call (COPP_WITH_RECORDER, default secrets
+ *                   policy) and write the transcript there at the end
+ *                   (make demo TRANSCRIPT=build/demo.cpt; coppdump --replay reads it)
+ *   COPP_DEMO_SECRETS=FILE writes each application's kDI and rGH there as
+ *   hex, for make test's check that the transcript holds neither;
+ *   COPP_DEMO_KEEP_MAC_KEY=1 records with COPP_RECORDER_KEEP_MAC_KEY (the
+ *   dangerous debug flag: the check's control, which must find kDI).
  *   build with -DCOPP_HW_EXAMPLE_NO_MAIN to reuse the callbacks elsewhere. */
 #define COPP_IMPLEMENTATION
 #define COPP_WITH_LIBTOM
 #define COPP_WITH_APP
+#define COPP_WITH_RECORDER   /* used only when a TRANSCRIPT file is named */
 #include "copp.h"
 #include "tools/copp_io.h"   /* key file -> copp_libtom_init_pem / _init_der */
 
@@ -502,6 +511,42 @@ static void dump_registers(const sim_gpu *g)
                (unsigned)gpu_read(g, reg_names[i].reg));
 }
 
+/* The recorder's transcript, exported to a file. */
+static int write_transcript(const copp_recorder *rec, const char *path)
+{
+    static uint8_t buf[256 * 1024 + 64];
+    uint32_t len = 0;
+    FILE *f;
+    if (copp_recorder_export(rec, buf, sizeof buf, &len) != COPP_S_OK) {
+        fprintf(stderr, "copp_demo: transcript of %u bytes does not fit\n", (unsigned)len);
+        return -1;
+    }
+    f = fopen(path, "wb");
+    if (f == NULL || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "copp_demo: cannot write %s\n", path);
+        return -1;
+    }
+    printf("\ntranscript: %s (%u bytes; coppdump --replay %s)\n", path, (unsigned)len, path);
+    return 0;
+}
+
+/* Test hook: the applications' kDI and rGH as hex, so that make test can
+ * check the transcript holds neither. */
+static void write_secrets(const char *path)
+{
+    FILE *f;
+    int i, j;
+    if (path == NULL || (f = fopen(path, "w")) == NULL) return;
+    for (i = 0; i < 2; i++) {
+        fprintf(f, "kdi ");
+        for (j = 0; j < 16; j++) fprintf(f, "%02x", g_apps[i].kdi[j]);
+        fprintf(f, "\nrgh ");
+        for (j = 0; j < 16; j++) fprintf(f, "%02x", g_apps[i].rgh[j]);
+        fprintf(f, "\n");
+    }
+    fclose(f);
+}
+
 int main(int argc, char **argv)
 {
     static sim_gpu gpu;
@@ -515,8 +560,11 @@ int main(int argc, char **argv)
     app *A = &g_apps[0], *B = &g_apps[1];
     const uint32_t HDCP = COPP_PROTECTION_TYPE_HDCP, ACP = COPP_PROTECTION_TYPE_ACP, CGMSA = COPP_PROTECTION_TYPE_CGMSA;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s KEY   (RSA-2048 private key: PEM or DER, PKCS #1 or PKCS #8)\n", argv[0]);
+    static copp_recorder rec;
+    static uint8_t ring[256 * 1024];   /* the demo's whole transcript is about 10 KB */
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: %s KEY [TRANSCRIPT]   (RSA-2048 private key: PEM or DER, PKCS #1 or PKCS #8;\n"
+                        "       TRANSCRIPT: write the recorded transcript there)\n", argv[0]);
         return 2;
     }
     printf("copp.h demo: a simulated GPU, one HDMI connector, two applications\n");
@@ -541,6 +589,13 @@ int main(int argc, char **argv)
     desc.certificate = (const uint8_t *)cert;
     desc.certificate_len = (uint32_t)strlen(cert);
     desc.trace = on_trace;
+    if (argc == 3) {
+        /* COPP_DEMO_KEEP_MAC_KEY=1: the dangerous debug flag (make test's control for the secrets scan) */
+        uint32_t flags = getenv("COPP_DEMO_KEEP_MAC_KEY") ? COPP_RECORDER_KEEP_MAC_KEY : 0u;
+        expect(copp_recorder_init(&rec, ring, sizeof ring, flags) == COPP_S_OK, "recorder ready (%s)",
+               flags ? "DANGEROUS: keeps kDI" : "default secrets policy");
+        desc.recorder = &rec;
+    }
     expect(copp_connector_init(&conn, &desc) == COPP_S_OK, "connector ready (HDCP, ACP, CGMS-A)");
 
     A->name = "A";
@@ -628,6 +683,8 @@ int main(int argc, char **argv)
            "no session and no video-port key left on the connector");
 
     dump_registers(&gpu);
+    if (argc == 3 && write_transcript(&rec, argv[2]) != 0) return 2;
+    write_secrets(getenv("COPP_DEMO_SECRETS"));
     copp_libtom_free(&ltc);
     copp_libtom_free(&app_mac);
     free(cert);

@@ -64,6 +64,10 @@ static void copp_test_assert_failed(const char *what, const char *file, int line
 #include "test_hardening.c"
 #include "test_explore.c"
 #include "test_regress.c"
+#ifdef COPP_WITH_RECORDER
+#include "../tools/copp_transcript.h"
+#include "test_recorder.c"
+#endif
 
 typedef struct suite { const char *name; const struct CMUnitTest *tests; size_t n; } suite;
 #define SUITE(name, arr) { name, arr, sizeof arr / sizeof arr[0] }
@@ -86,6 +90,9 @@ int main(int argc, char **argv)
         SUITE("hardening", hardening_tests),
         SUITE("explore", explore_tests),
         SUITE("regress", regress_tests),
+#ifdef COPP_WITH_RECORDER
+        SUITE("recorder", recorder_tests),
+#endif
     };
     size_t i;
     int failed = 0, a;

@@ -1342,6 +1342,31 @@ static void test_r10_failed_vp_set_restores_a_level_left_on(void **state)
     world_free(w);
 }
 
+/* r10 (c'): the same SET from a connector whose hardware is below the
+ * derived level (the mode cannot carry the ACP 2 a session holds): the key's
+ * raise cannot be written and stands (LinkLost), then vp_set fails and the
+ * raise is taken back -- with the LinkLost it latched: the sessions hear
+ * nothing from a call that failed. */
+static void test_r10_failed_vp_set_latches_nothing(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    uint8_t vp[356];
+    (void)state;
+    w_activate(w, 0);
+    assert_int_equal(w_level(w, 0, T_ACP, 2), COPP_S_OK);
+    w->hw.level[1] = 0;   /* lost in a mode change that cannot carry ACP 2 */
+    w->hw.too_big_type = T_ACP;
+    w->hw.too_big_from = 2;
+    assert_int_equal(copp_connector_resync(&w->conn, 0), COPP_DDERR_TOOBIGSIZE);
+    assert_int_equal(rev_flags(w, 0), COPP_STATUS_LINK_LOST);   /* told once */
+    reg_vp_tv_cp(vp, COPP_VP_CP_CMD_ACTIVATE, 0, 1);
+    w->hw.fail_at = w->hw.calls + 2;   /* check ACP 2 (refused by the mode), then vp_set fails */
+    vp_rejected(w, vp, COPP_ERROR_GEN_FAILURE);   /* connector bytes, hardware, out: as they were */
+    assert_int_equal(w->hw.failed_op, MOCK_OP_VP_SET);
+    assert_int_equal(rev_flags(w, 0), 0);
+    world_free(w);
+}
+
 /* r10 (d): a failed re-init of an initialized connector is one trace record
  * (call, result, reason), as every other call on an initialized connector. */
 typedef struct r10_log { uint32_t n; copp_trace last; } r10_log;
@@ -1386,6 +1411,67 @@ static void test_r10_failed_reinit_traced(void **state)
     world_free(w);
 }
 
+/* r10 (f): surviving mutants of this review's run.  The reserved bits of
+ * dwHDCPFlags (spec 9.10) are cleared whatever the hook reports. */
+static void test_r10_pin_hdcp_reserved_flags_cleared(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    uint8_t out[4096];
+    (void)state;
+    w_activate(w, 0);
+    w->hw.hdcp_flags = 0xFFFFFFFEu;   /* every reserved bit, no repeater */
+    assert_int_equal(w_query(w, 0, g_q_hdcp, NULL, 0, out), COPP_S_OK);
+    assert_int_equal(copp__ld32(out + COPP_STOUT_OFF_COPPSTATUS + COPP_REPLY_OFF_DWHDCPFLAGS), 0);
+    w->hw.hdcp_flags = 0xFFFFFFFFu;
+    assert_int_equal(w_query(w, 0, g_q_hdcp, NULL, 0, out), COPP_S_OK);
+    assert_int_equal(copp__ld32(out + COPP_STOUT_OFF_COPPSTATUS + COPP_REPLY_OFF_DWHDCPFLAGS), COPP_HDCP_FLAG_REPEATER);
+    world_free(w);
+}
+
+/* mac_release: once at the close of an active session, on that session's
+ * keyed state; once after a failed mac_init; never for a session that was
+ * not keyed, nor for a forced drop (documented: it does not touch s). */
+static uint32_t g_r10_released;
+static const copp_mac_ctx *g_r10_released_ctx;
+static void r10_mac_release(void *u, copp_mac_ctx *ctx)
+{
+    (void)u;
+    g_r10_released++;
+    g_r10_released_ctx = ctx;
+}
+
+static void test_r10_pin_mac_release_calls(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    copp_crypto cr = mock_crypto_table;
+    uint8_t sig[256];
+    (void)state;
+    cr.mac_release = r10_mac_release;
+    w->conn.desc.crypto = &cr;
+    g_r10_released = 0;
+    w_activate(w, 0);
+    w_to_state(w, 1, COPP_STATE_KEY_EXCHANGED, COPP_APP_SIG_RAW_LE);
+    w_to_state(w, 2, COPP_STATE_KEY_EXCHANGED, COPP_APP_SIG_RAW_LE);
+    assert_int_equal(g_r10_released, 0);
+    assert_int_equal(copp_close(&w->s[1]), COPP_S_OK);   /* never keyed */
+    assert_int_equal(g_r10_released, 0);
+    assert_int_equal(copp_close(&w->s[0]), COPP_S_OK);
+    assert_int_equal(g_r10_released, 1);
+    assert_ptr_equal(g_r10_released_ctx, &w->s[0].mac);
+    memset(sig, 0, sizeof sig);
+    memcpy(sig, w->app[2].rgh, 16);
+    w->mc.fail_at = w->mc.calls + 2;                      /* rsa passes, mac_init fails */
+    assert_int_equal(copp_sequence_start(&w->s[2], sig), COPP_E_FAIL);
+    assert_int_equal(g_r10_released, 2);
+    assert_ptr_equal(g_r10_released_ctx, &w->s[2].mac);
+#ifdef COPP_CALL_DROP_SESSION
+    assert_int_equal(copp_connector_drop_session(&w->conn, &w->s[2]), COPP_S_OK);
+    assert_int_equal(g_r10_released, 2);
+    memset(&w->s[2], 0, sizeof w->s[2]);
+#endif
+    world_free(w);
+}
+
 static const struct CMUnitTest regress_tests[] = {
     cmocka_unit_test(test_reg_d1_failed_vp_set_leaves_tv_members),
     cmocka_unit_test(test_reg_d1_vp_set_failure_undoes_the_level),
@@ -1426,5 +1512,8 @@ static const struct CMUnitTest regress_tests[] = {
     cmocka_unit_test(test_rev_reinit_with_level_left_refused),
     cmocka_unit_test(test_r10_fresh_init_reentered_from_its_callback),
     cmocka_unit_test(test_r10_failed_vp_set_restores_a_level_left_on),
+    cmocka_unit_test(test_r10_failed_vp_set_latches_nothing),
     cmocka_unit_test(test_r10_failed_reinit_traced),
+    cmocka_unit_test(test_r10_pin_hdcp_reserved_flags_cleared),
+    cmocka_unit_test(test_r10_pin_mac_release_calls),
 };
