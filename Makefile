@@ -50,7 +50,7 @@ TEST_SRC := $(wildcard tests/*.c)
 
 PREFIX ?= /usr/local
 
-FUZZ_TARGETS := signature command status videoparameters session
+FUZZ_TARGETS := signature command status videoparameters session transcript
 FUZZ_SECONDS ?= 60
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
@@ -137,7 +137,8 @@ budgets: $(BUILD)/copp_budgets | deps $(BUILD)
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets
 
 # libFuzzer builds (clang) and plain replay builds (any compiler, sanitized).
-FUZZ_DEPS := tests/fuzz/fuzz_common.h tests/fuzz/fuzz_snap.h copp.h tests/mock_hw.c tests/mock_crypto.c tests/model.c
+FUZZ_DEPS := tests/fuzz/fuzz_common.h tests/fuzz/fuzz_snap.h copp.h tests/mock_hw.c tests/mock_crypto.c tests/model.c \
+             tools/copp_transcript.h tools/copp_replay.h
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) | deps $(BUILD)
 	clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $< -o $@
 
