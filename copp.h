@@ -5452,6 +5452,7 @@ static int32_t copp__br_rsa(void *user, const uint8_t sig[256], uint8_t out[256]
 {
     copp_bearssl *k = (copp_bearssl *)user;
     size_t i;
+    uint32_t ok, mask;
     int below = 0;
     if (!k->keyed) return COPP_E_FAIL;   /* copp_bearssl_init_mac: no key */
     if (k->flags & COPP_BEARSSL_RSA_BIG_ENDIAN) COPP_MEMCPY(k->x, sig, 256);
@@ -5462,14 +5463,15 @@ static int32_t copp__br_rsa(void *user, const uint8_t sig[256], uint8_t out[256]
         copp__wipe(k->x, sizeof k->x);
         return COPP_E_UNEXPECTED;
     }
-    if (k->priv(k->x, &k->sk) != 1) {
-        copp__wipe(k->x, sizeof k->x);
-        return COPP_E_FAIL;
-    }
-    copp__reverse(out, k->x, 256);
-    *out_len = 256;
+    /* BearSSL answers 1, or 0 when x is not below p q (refused above); the
+     * answer is computed from the key, so it is used without a branch: out
+     * all zero and *out_len 0 on a failure. */
+    ok = (uint32_t)(k->priv(k->x, &k->sk) == 1);
+    mask = 0u - ok;
+    for (i = 0; i < 256; i++) out[i] = (uint8_t)(k->x[255 - i] & mask);
+    *out_len = (size_t)(256u & mask);
     copp__wipe(k->x, sizeof k->x);
-    return COPP_S_OK;
+    return (int32_t)(((uint32_t)COPP_S_OK & mask) | ((uint32_t)COPP_E_FAIL & ~mask));
 }
 
 /* The session's CMAC state inside copp_mac_ctx: the AES key schedule (its
