@@ -11,7 +11,8 @@
 #   make vectors         regenerate tests/vectors (tools/gen_vectors.py, openssl command line)
 #   make docs            regenerate docs/state-machine.{dot,svg} (transition table) and docs/api.md (header)
 #   make install         copp.h, copp.pc, copp-libtom.pc, copp-openssl.pc, copp-bearssl.pc and the CMake package under PREFIX
-#   make bench           hot paths vs their floors, timed (table, build/bench.csv, build/bench.png)
+#   make bench           hot paths vs their floors, timed (table, build/bench.csv, build/bench.png; the
+#                        recorder's cost: build/bench-recorder.csv)
 #   make bench-icount    the same cases as instruction counts under callgrind (build/bench-icount.csv)
 #   make budgets         stack per entry point, object and code sizes, zero-allocation proof
 #   make readme-figures  regenerate the figures blocks of README.md and docs/ (readme-check compares)
@@ -51,7 +52,7 @@ TEST_SRC := $(wildcard tests/*.c)
 
 PREFIX ?= /usr/local
 
-FUZZ_TARGETS := signature command status videoparameters session
+FUZZ_TARGETS := signature command status videoparameters session transcript
 FUZZ_SECONDS ?= 60
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
@@ -89,19 +90,27 @@ $(BUILD)/copp_demo-bearssl: copp_hw_example.c copp.h tools/copp_io.h | deps-demo
 $(BUILD)/copp_bench: bench/bench.c copp.h tests/mock_hw.c tests/mock_crypto.c | deps $(BUILD)
 	$(CC) $(BENCH_FLAGS) bench/bench.c -o $@ $(LIBS) -lcrypto -lbearssl
 
+# The recorder's cost (COPP_WITH_RECORDER): its row alone, in its own build
+# so that every other row is measured without the recorder compiled in.
+$(BUILD)/copp_bench_rec: bench/bench.c copp.h tests/mock_hw.c tests/mock_crypto.c | deps $(BUILD)
+	$(CC) $(BENCH_FLAGS) -Wno-unused-function -DBENCH_RECORDER bench/bench.c -o $@ $(LIBS) -lcrypto -lbearssl
+
 $(BUILD)/copp_budgets: bench/budgets.c copp.h tests/mock_hw.c tests/mock_crypto.c | deps $(BUILD)
 	$(CC) $(BENCH_FLAGS) bench/budgets.c -o $@ $(LIBS) -lcrypto -lbearssl
 
-bench: $(BUILD)/copp_bench | deps-bench
+bench: $(BUILD)/copp_bench $(BUILD)/copp_bench_rec | deps-bench
 	COPP_VECTORS=$(VECTORS) $(BUILD)/copp_bench $(BUILD)/bench.csv
+	COPP_VECTORS=$(VECTORS) $(BUILD)/copp_bench_rec $(BUILD)/bench-recorder.csv
 	gnuplot -e "dat='$(BUILD)/bench.dat'; png='$(BUILD)/bench.png'; unit='ns'" bench/plot.gp && echo "plot: $(BUILD)/bench.png"
 
 # The same cases as instruction counts under callgrind (collection toggled by
 # client requests around the measured calls): the same numbers on every run.
-bench-icount: $(BUILD)/copp_bench | deps
+bench-icount: $(BUILD)/copp_bench $(BUILD)/copp_bench_rec | deps
 	@rm -rf $(BUILD)/icount && mkdir -p $(BUILD)/icount
 	@COPP_VECTORS=$(VECTORS) COPP_BENCH_CG_OUT=$(BUILD)/icount/cg.out valgrind -q --tool=callgrind --collect-atstart=no \
 	  --callgrind-out-file=$(BUILD)/icount/cg.out $(BUILD)/copp_bench icount $(BUILD)/bench-icount.csv
+	@COPP_VECTORS=$(VECTORS) COPP_BENCH_CG_OUT=$(BUILD)/icount/cg-rec.out valgrind -q --tool=callgrind --collect-atstart=no \
+	  --callgrind-out-file=$(BUILD)/icount/cg-rec.out $(BUILD)/copp_bench_rec icount $(BUILD)/bench-icount-recorder.csv
 
 # The measured figures in README.md and docs/ (marker-delimited blocks),
 # regenerated from make budgets and make bench-icount; readme-check compares
@@ -116,8 +125,10 @@ readme-check: | deps
 # The bench with tiny counts: its verdict rule and CSV quoting (selftest), an
 # RFC 4180 table, and the AES-NI floor n/a without AES-NI (forced, and on
 # qemu-user's qemu64 CPU, whose CPUID has none).
-bench-check: $(BUILD)/copp_bench | deps
+bench-check: $(BUILD)/copp_bench $(BUILD)/copp_bench_rec | deps
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_bench quick $(BUILD)/bench-quick.csv > $(BUILD)/bench-quick.log || { cat $(BUILD)/bench-quick.log; exit 1; }
+	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_bench_rec quick $(BUILD)/bench-rec-quick.csv > $(BUILD)/bench-rec-quick.log || { cat $(BUILD)/bench-rec-quick.log; exit 1; }
+	@grep -q '^"\?libtom"\?,"\?command, recorder on' $(BUILD)/bench-rec-quick.csv || { echo "bench: no recorder row"; cat $(BUILD)/bench-rec-quick.csv; exit 1; }
 	@$(BUILD)/copp_bench selftest
 	@COPP_VECTORS=$(VECTORS) COPP_BENCH_NO_AESNI=1 $(BUILD)/copp_bench quick $(BUILD)/bench-noaes.csv > $(BUILD)/bench-noaes.log && \
 	  tr -d '\r' < $(BUILD)/bench-noaes.csv | grep -q '^openssl,command vs AES-NI,ns,[0-9.]*,AES-NI CBC-MAC loop,n/a,.*,n/a$$'
@@ -142,7 +153,8 @@ budgets: $(BUILD)/copp_budgets | deps $(BUILD)
 	@COPP_VECTORS=$(VECTORS) $(BUILD)/copp_budgets
 
 # libFuzzer builds (clang) and plain replay builds (any compiler, sanitized).
-FUZZ_DEPS := tests/fuzz/fuzz_common.h tests/fuzz/fuzz_snap.h copp.h tests/mock_hw.c tests/mock_crypto.c tests/model.c
+FUZZ_DEPS := tests/fuzz/fuzz_common.h tests/fuzz/fuzz_snap.h copp.h tests/mock_hw.c tests/mock_crypto.c tests/model.c \
+             tools/copp_transcript.h tools/copp_replay.h
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) | deps $(BUILD)
 	clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $< -o $@
 

@@ -3768,6 +3768,12 @@ static void copp__rec_wire(copp__call *k, uint32_t kind, const uint8_t *p, uint3
     uint32_t keep = n;
     if (r == NULL || !r->open) return;
     if (p == NULL) n = keep = 0;
+    while (keep >= 32u) {   /* the zero tail of a 4 KB message, 32 bytes a step */
+        uint64_t w[4];
+        COPP_MEMCPY(w, p + keep - 32u, sizeof w);
+        if ((w[0] | w[1] | w[2] | w[3]) != 0) break;
+        keep -= 32u;
+    }
     while (keep > 0 && p[keep - 1] == 0) keep--;
     copp__st32(b, p == NULL ? COPP_REC_NONE : n);
     copp__rec_item_head(r, kind, COPP_REC_ITEM_WIRE, 4u + keep);

@@ -46,6 +46,9 @@
 #define COPP_WITH_OPENSSL
 #define COPP_WITH_BEARSSL
 #define COPP_WITH_APP
+#ifdef BENCH_RECORDER   /* copp_bench_rec: the recorder's row alone (the other rows stay without it) */
+#define COPP_WITH_RECORDER
+#endif
 #ifndef COPP_MAX_SESSIONS
 #define COPP_MAX_SESSIONS 64
 #endif
@@ -323,7 +326,7 @@ static const char b_cert[] = "<CertificateCollection Version=\"2.0\">bench</Cert
 
 struct bworld {
     const char *name;
-    mock_hw hw, hw_solo;
+    mock_hw hw, hw_solo, hw_rec;   /* hw_rec: the recording connector's (BENCH_RECORDER) */
     mock_crypto mc;
     copp_libtom ltc;
     copp_openssl ossl;
@@ -333,7 +336,12 @@ struct bworld {
     copp_crypto table;            /* the same with a fixed rGH, so one signature stays valid */
     copp_connector conn;
     copp_connector conn_solo;     /* a second connector that only ever has one session */
-    copp_session s[64], solo;
+#ifdef BENCH_RECORDER
+    copp_connector conn_rec;      /* a third, recording every call (COPP_WITH_RECORDER) */
+    copp_recorder rec;
+    uint8_t ring[64 * 1024];      /* full after ~300 commands: the steady state evicts */
+#endif
+    copp_session s[64], solo, srec;
     copp_mac_ctx app_mac;
     uint8_t sig[256];
 };
@@ -365,12 +373,17 @@ static int det_rng(void *user, uint8_t *buf, size_t len)
     return 0;
 }
 
-static void connector_on(bworld *w, copp_connector *conn, mock_hw *hw)
+static void connector_on(bworld *w, copp_connector *conn, mock_hw *hw, void *rec)
 {
     copp_connector_desc d;
     int32_t hr;
     mock_hw_default(hw);
     memset(&d, 0, sizeof d);
+#ifdef BENCH_RECORDER
+    d.recorder = (copp_recorder *)rec;
+#else
+    (void)rec;
+#endif
     d.hw = &mock_hw_ops;
     d.hw_user = hw;
     d.crypto = &w->table;
@@ -415,8 +428,12 @@ static void bw_init(bworld *w, const char *name, const copp_rsa_private_key *key
     g_bw = w;
     w->table = *w->backend;
     w->table.randombytes = fixed_rng;
-    connector_on(w, &w->conn, &w->hw);
-    connector_on(w, &w->conn_solo, &w->hw_solo);
+    connector_on(w, &w->conn, &w->hw, NULL);
+    connector_on(w, &w->conn_solo, &w->hw_solo, NULL);
+#ifdef BENCH_RECORDER
+    if ((hr = copp_recorder_init(&w->rec, w->ring, sizeof w->ring, 0)) != COPP_S_OK) die("copp_recorder_init", hr);
+    connector_on(w, &w->conn_rec, &w->hw_rec, &w->rec);
+#endif
     /* the start sequence every session of this world will use */
     if (w->backend == &mock_crypto_table) {
         memset(w->sig, 0, sizeof w->sig);
@@ -438,6 +455,7 @@ static void bw_free(bworld *w)
     for (i = 0; i < 64; i++)
         if (copp_session_state(&w->s[i]) != COPP_STATE_CLOSED) copp_close(&w->s[i]);
     if (copp_session_state(&w->solo) != COPP_STATE_CLOSED) copp_close(&w->solo);
+    if (copp_session_state(&w->srec) != COPP_STATE_CLOSED) copp_close(&w->srec);
     if (w->backend->mac_release) w->backend->mac_release(w->user, &w->app_mac);
     if (w->backend == copp_libtom_crypto()) copp_libtom_free(&w->ltc);
     if (w->backend == copp_openssl_crypto()) copp_openssl_free(&w->ossl);
@@ -462,6 +480,7 @@ static void close_all(bworld *w)
     for (i = 0; i < 64; i++)
         if (copp_session_state(&w->s[i]) != COPP_STATE_CLOSED) copp_close(&w->s[i]);
     if (copp_session_state(&w->solo) != COPP_STATE_CLOSED) copp_close(&w->solo);
+    if (copp_session_state(&w->srec) != COPP_STATE_CLOSED) copp_close(&w->srec);
 }
 
 /* ---- command path ---------------------------------------------------------- */
@@ -550,6 +569,23 @@ static int setup_command64(bworld *w, const bcase *c, side *a, side *b)
     b->op = op_command, b->ctx = &g_cmd_solo;
     return 0;
 }
+
+#ifdef BENCH_RECORDER
+/* The same command on a connector that records every call (a 64 KB ring,
+ * full: each record evicts older ones) vs one without a recorder, in one
+ * build with COPP_WITH_RECORDER. */
+static int setup_command_rec(bworld *w, const bcase *c, side *a, side *b)
+{
+    (void)c;
+    bw_connect(w, &w->conn_rec, &w->srec, 1);
+    bw_connect(w, &w->conn_solo, &w->solo, 1);
+    cmd_setup(&g_cmd, w, &w->srec);
+    cmd_setup(&g_cmd_solo, w, &w->solo);
+    a->op = op_command, a->ctx = &g_cmd;
+    b->op = op_command, b->ctx = &g_cmd_solo;
+    return 0;
+}
+#endif
 
 /* ---- status path ----------------------------------------------------------- */
 
@@ -700,6 +736,11 @@ static int setup_churn(bworld *w, const bcase *c, side *a, side *b)
 
 /* The cases, in the order of the table.  goal: the ratio the issue asks for
  * (0: none); the mock's RSA is a 256-byte copy, so seqstart has no goal there. */
+#ifdef BENCH_RECORDER
+static const bcase g_cases[] = {   /* copp_bench_rec: the recorder's cost, as a ratio */
+    { "command, recorder on", "command, no recorder", B_ALL, 0, 0, 1000, 1000, 2, 0, setup_command_rec, close_all },
+};
+#else
 static const bcase g_cases[] = {
     { "command", "bare CMAC 4080 B", B_ALL | B_BR_PORT, 1.03, 1.03, 1000, 1000, 2, 0, setup_command, close_all },
     { "command vs AES-NI", "AES-NI CBC-MAC loop", B_OPENSSL, 1.25, 0, 1000, 1000, 2, 0, setup_command_aesni, close_all },
@@ -719,6 +760,7 @@ static const bcase g_cases[] = {
       setup_seqstart_br, close_all },
     { "open+keyx+close", "zero+wipe session, RNG, cert copy", B_ALL, 0, 0, 20000, 20000, 1, 0, setup_churn, close_all },
 };
+#endif
 
 /* ---- output ---------------------------------------------------------------- */
 

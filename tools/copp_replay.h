@@ -482,6 +482,41 @@ static const char *rp_status_names(uint32_t f, char buf[64])
     return buf;
 }
 
+/* What a command, status request or VIDEOPARAMETERS asked (its wire bytes). */
+static void rp_print_request(rp_state *st, const cpt_record *r)
+{
+    static const uint8_t spl[16] = COPP_GUID_DXVA_COPPSetProtectionLevel, ssig[16] = COPP_GUID_DXVA_COPPSetSignaling;
+    cpt_item it;
+    const uint8_t *b;
+    uint8_t m[4096];
+    uint32_t full, kept;
+    const struct copp__status_request *q;
+    if (!rp_input(r, COPP_REC_ITEM_WIRE, &it) || !cpt_wire(&it, &full, &b, &kept) || full == COPP_REC_NONE ||
+        full > sizeof m)
+        return;
+    memset(m, 0, sizeof m);
+    memcpy(m, b, kept);
+    if (r->call == COPP_CALL_COMMAND && full == 4096) {
+        if (memcmp(m + 16, spl, 16) == 0)
+            rp_printf(st, "        request: DXVA_COPPSetProtectionLevel(%s, %u), dwSequence 0x%08x\n",
+                      rp_type_name(cpt_le32(m + 40)), (unsigned)cpt_le32(m + 44), (unsigned)cpt_le32(m + 32));
+        else if (memcmp(m + 16, ssig, 16) == 0)
+            rp_printf(st, "        request: DXVA_COPPSetSignaling(standard 0x%x), dwSequence 0x%08x\n",
+                      (unsigned)cpt_le32(m + 40), (unsigned)cpt_le32(m + 32));
+        else
+            rp_printf(st, "        request: unknown command GUID, dwSequence 0x%08x\n", (unsigned)cpt_le32(m + 32));
+    } else if (r->call == COPP_CALL_QUERY_STATUS && full == 4096) {
+        q = copp__status_find(m + 16);
+        rp_printf(st, "        request: %s", q != NULL ? q->name : "unknown status GUID");
+        if (cpt_le32(m + 36) == 4) rp_printf(st, "(%s)", rp_type_name(cpt_le32(m + 40)));
+        rp_printf(st, ", dwSequence 0x%08x\n", (unsigned)cpt_le32(m + 32));
+    } else if (r->call == COPP_CALL_VIDEO_PARAMETERS && full == 356) {
+        rp_printf(st, "        request: VIDEOPARAMETERS dwCommand %u, dwFlags 0x%x, dwCPCommand %u, APS trigger %u\n",
+                  (unsigned)cpt_le32(m + 20), (unsigned)cpt_le32(m + 24), (unsigned)cpt_le32(m + 84),
+                  (unsigned)cpt_le32(m + 96));
+    }
+}
+
 /* The timeline lines of one (original) record. */
 static void rp_print_record(rp_state *st, const cpt_record *r)
 {
@@ -501,6 +536,7 @@ static void rp_print_record(rp_state *st, const cpt_record *r)
     if (r->state_before != r->state_after)
         rp_printf(st, "   %s -> %s", cpt_state_name(r->state_before), cpt_state_name(r->state_after));
     rp_printf(st, "\n");
+    rp_print_request(st, r);
     while (cpt_item_next(r, &off, &it) == 1) {
         if (it.kind != COPP_REC_KIND_CALLBACK) continue;
         rp_printf(st, "        %-20s", cpt_cb_name(it.id));
