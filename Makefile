@@ -1,5 +1,6 @@
 # copp.h -- build, test and demo.  See README.md.
-#   make demo            simulated GPU, two applications on one connector (TRANSCRIPT=FILE: record it)
+#   make demo            simulated GPU, two applications on one connector (TRANSCRIPT=FILE: record it;
+#                        BACKEND=bearssl: the driver's crypto on the BearSSL backend)
 #   make transcript-check  record the demo, replay it, find a planted divergence, no key material in it
 #   make check           the fast loop: every cmocka suite (default config), the recorder suite, the compile check
 #   make test            compile checks + every cmocka suite in every config + the demo
@@ -9,7 +10,7 @@
 #   make be-check        the core suites on big-endian s390x under qemu-user
 #   make vectors         regenerate tests/vectors (tools/gen_vectors.py, openssl command line)
 #   make docs            regenerate docs/state-machine.{dot,svg} (transition table) and docs/api.md (header)
-#   make install         copp.h, copp.pc, copp-libtom.pc, copp-openssl.pc and the CMake package under PREFIX
+#   make install         copp.h, copp.pc, copp-libtom.pc, copp-openssl.pc, copp-bearssl.pc and the CMake package under PREFIX
 #   make bench           hot paths vs their floors, timed (table, build/bench.csv, build/bench.png; the
 #                        recorder's cost: build/bench-recorder.csv)
 #   make bench-icount    the same cases as instruction counts under callgrind (build/bench-icount.csv)
@@ -81,6 +82,10 @@ $(BUILD)/copp_test-%: $(TEST_SRC) copp.h tools/copp_transcript.h tools/copp_repl
 
 $(BUILD)/copp_demo: copp_hw_example.c copp.h tools/copp_io.h | deps-demo $(BUILD)
 	$(CC) -std=c99 -g -O2 $(WARN) copp_hw_example.c -o $@ $(LIBS)
+
+# The same demo with the driver's crypto on the BearSSL backend (make demo BACKEND=bearssl).
+$(BUILD)/copp_demo-bearssl: copp_hw_example.c copp.h tools/copp_io.h | deps-demo $(BUILD)
+	$(CC) -std=c99 -g -O2 $(WARN) -DCOPP_DEMO_BEARSSL copp_hw_example.c -o $@ $(LIBS) -lbearssl
 
 $(BUILD)/copp_bench: bench/bench.c copp.h tests/mock_hw.c tests/mock_crypto.c | deps $(BUILD)
 	$(CC) $(BENCH_FLAGS) bench/bench.c -o $@ $(LIBS) -lcrypto -lbearssl
@@ -253,15 +258,16 @@ install: | $(BUILD)
 	cmake --install $(BUILD)/cmake $(if $(DESTDIR),--prefix $(DESTDIR)$(PREFIX),)
 
 # Install into build/prefix, then build and run a consumer through pkg-config
-# (copp; copp-libtom and copp-openssl, one session each on the test key) and
-# through find_package (copp::copp, copp::libtom, copp::openssl).
+# (copp; copp-libtom, copp-openssl and copp-bearssl, one session each on the
+# test key) and through find_package (copp::copp, copp::libtom, copp::openssl,
+# copp::bearssl).
 consumer-check: | deps $(BUILD)
 	@rm -rf $(BUILD)/prefix $(BUILD)/consumer-cmake
 	@$(MAKE) --no-print-directory install PREFIX=$(abspath $(BUILD)/prefix) > /dev/null
 	@set -e; PKG_CONFIG_PATH=$(abspath $(BUILD)/prefix)/share/pkgconfig; export PKG_CONFIG_PATH; \
 	  $(CC) -std=c99 $(WARN) $$(pkg-config --cflags copp) tests/consumer/main.c -o $(BUILD)/consumer-pkgconfig; \
 	  printf 'pkg-config copp %s: ' "$$(pkg-config --modversion copp)"; $(BUILD)/consumer-pkgconfig; \
-	  for b in libtom openssl; do \
+	  for b in libtom openssl bearssl; do \
 	    $(CC) -std=c99 $(WARN) $$(pkg-config --cflags copp-$$b) tests/consumer/main.c -o $(BUILD)/consumer-pkgconfig-$$b \
 	      $$(pkg-config --libs copp-$$b); \
 	    printf 'pkg-config copp-%s: ' $$b; $(BUILD)/consumer-pkgconfig-$$b $(VECTORS)/test_rsa2048.pem; \
@@ -269,7 +275,8 @@ consumer-check: | deps $(BUILD)
 	@cmake -S tests/consumer -B $(BUILD)/consumer-cmake -DCMAKE_PREFIX_PATH=$(abspath $(BUILD)/prefix) > /dev/null && \
 	  cmake --build $(BUILD)/consumer-cmake > /dev/null && printf 'find_package(copp) copp::copp: ' && $(BUILD)/consumer-cmake/consumer && \
 	  printf 'find_package(copp) copp::libtom: ' && $(BUILD)/consumer-cmake/consumer-libtom $(VECTORS)/test_rsa2048.der && \
-	  printf 'find_package(copp) copp::openssl: ' && $(BUILD)/consumer-cmake/consumer-openssl $(VECTORS)/test_rsa2048.der
+	  printf 'find_package(copp) copp::openssl: ' && $(BUILD)/consumer-cmake/consumer-openssl $(VECTORS)/test_rsa2048.der && \
+	  printf 'find_package(copp) copp::bearssl: ' && $(BUILD)/consumer-cmake/consumer-bearssl $(VECTORS)/test_rsa2048.der
 
 # The project's known answers (tests/vectors), remade by the openssl command
 # line through tools/gen_vectors.py; vectors-check compares a fresh
@@ -282,10 +289,13 @@ vectors-check: | deps
 
 # make demo TRANSCRIPT=build/demo.cpt also writes the recorded transcript
 # (docs/transcript.md; coppdump --replay build/demo.cpt replays it).
-demo: $(BUILD)/copp_demo
-	$(BUILD)/copp_demo $(VECTORS)/test_rsa2048.pem $(TRANSCRIPT)
+# BACKEND=bearssl runs the driver's crypto on the BearSSL backend (default libtom).
+BACKEND ?= libtom
+DEMO_BIN := $(BUILD)/copp_demo$(if $(filter bearssl,$(BACKEND)),-bearssl,)
+demo: $(DEMO_BIN)
+	$(DEMO_BIN) $(VECTORS)/test_rsa2048.pem $(TRANSCRIPT)
 
-test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_demo $(BUILD)/copp_bench $(BUILD)/copp_budgets \
+test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_demo $(BUILD)/copp_demo-bearssl $(BUILD)/copp_bench $(BUILD)/copp_budgets \
       $(BUILD)/coppdump
 	@set -e; for c in $(CONFIGS); do \
 	  echo "== suite, config $$c"; \
@@ -303,6 +313,10 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	 if $(BUILD)/copp_demo $(BUILD)/empty.key > $(BUILD)/demo-empty.log 2>&1; then echo "demo: an empty key was accepted"; exit 1; fi; \
 	 grep -q 'encrypted' $(BUILD)/demo-bad.log && grep -q 'empty (0 bytes)' $(BUILD)/demo-empty.log && \
 	 echo "demo: same transcript from the DER key; an encrypted and an empty key are refused with their reasons"
+	@$(BUILD)/copp_demo-bearssl $(VECTORS)/test_rsa2048.der > $(BUILD)/demo-bearssl.log || { cat $(BUILD)/demo-bearssl.log; exit 1; }
+	@if $(BUILD)/copp_demo-bearssl $(VECTORS)/keys/encrypted_pkcs8.der > $(BUILD)/demo-bearssl-bad.log 2>&1; then \
+	   echo "demo (BearSSL): an encrypted key was accepted"; exit 1; fi
+	@grep -q 'encrypted' $(BUILD)/demo-bearssl-bad.log && echo "demo on the BearSSL backend: $$(tail -n 1 $(BUILD)/demo-bearssl.log); an encrypted key refused with its reason"
 	@echo "== transcript: the demo recorded, replayed, a planted divergence found, no kDI or rGH in it"
 	@$(MAKE) --no-print-directory transcript-check
 	@echo "== bench, tiny counts (keeps it building and running; timings mean nothing here)"
@@ -402,6 +416,10 @@ compile-check: | deps $(BUILD)
 	for cxx in g++ clang++; do for std in c++11 c++17; do for f in core full rec; do \
 	  $$cxx -std=$$std $(STRICT) -I. -c $(BUILD)/cc_$$f.cpp -o $(BUILD)/cc_$$f-$$cxx.o; done; \
 	  echo "ok: $$cxx -std=$$std (core, full, recorder)"; done; done; \
+	printf '#define COPP_IMPLEMENTATION\n#define COPP_WITH_BEARSSL\n#include "copp.h"\n' > $(BUILD)/cc_br.c; cp $(BUILD)/cc_br.c $(BUILD)/cc_br.cpp; \
+	gcc -std=c99 $(STRICT) -Wstrict-prototypes -I. -c $(BUILD)/cc_br.c -o $(BUILD)/cc_br.o; \
+	g++ -std=c++11 $(STRICT) -I. -c $(BUILD)/cc_br.cpp -o $(BUILD)/cc_br-g++.o; \
+	echo "ok: gcc -std=c99, g++ -std=c++11 (the BearSSL backend alone)"; \
 	for cc in gcc clang; do \
 	  $$cc -std=c99 $(STRICT) tests/compile/two_tu_a.c tests/compile/two_tu_b.c -o $(BUILD)/two_tu-$$cc; $(BUILD)/two_tu-$$cc; \
 	  $$cc -std=c99 $(STRICT) -c tests/compile/static_impl.c -o $(BUILD)/static_impl-$$cc.o; \

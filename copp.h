@@ -4184,6 +4184,7 @@ static void copp__reverse(uint8_t *dst, const uint8_t *src, size_t n)
     for (i = 0; i < n; i++) dst[i] = src[n - 1 - i];
 }
 
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
 static void copp__reverse_inplace(uint8_t *b, size_t n)
 {
     size_t i;
@@ -4193,6 +4194,7 @@ static void copp__reverse_inplace(uint8_t *b, size_t n)
         b[n - 1 - i] = t;
     }
 }
+#endif
 
 /* >>keys-impl --------------------------------------------------------------- */
 
