@@ -77,7 +77,7 @@ deps-demo:
 $(BUILD):
 	@mkdir -p $(BUILD)
 
-$(BUILD)/copp_test-%: $(TEST_SRC) copp.h tools/copp_transcript.h | deps $(BUILD)
+$(BUILD)/copp_test-%: $(TEST_SRC) copp.h tools/copp_transcript.h tools/copp_replay.h | deps $(BUILD)
 	$(CC) -std=c99 -g -O1 $(WARN) $(CFG_$*) $(VECDEFS) tests/test_main.c -o $@ $(TEST_LIBS)
 
 $(BUILD)/copp_demo: copp_hw_example.c copp.h tools/copp_io.h | deps-demo $(BUILD)

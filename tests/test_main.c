@@ -66,6 +66,7 @@ static void copp_test_assert_failed(const char *what, const char *file, int line
 #include "test_regress.c"
 #ifdef COPP_WITH_RECORDER
 #include "../tools/copp_transcript.h"
+#include "../tools/copp_replay.h"
 #include "test_recorder.c"
 #endif
 

@@ -404,7 +404,119 @@ static void test_recorder_fresh_init(void **st)
     free(f);
 }
 
+/* Record a session that touches every callback and call kind (signaling,
+ * every status request, VIDEOPARAMETERS GET and SET with TV members, an
+ * event, a resync, failures of each kind, a drop), then replay it in
+ * process: no divergence.  A copy with one callback result changed diverges
+ * at that record; cut short it is malformed. */
+static void rec_busy_session(world *w)
+{
+    static const uint8_t q[][16] = { COPP_GUID_DXVA_COPPQueryConnectorType, COPP_GUID_DXVA_COPPQueryProtectionType,
+        COPP_GUID_DXVA_COPPQueryDisplayData, COPP_GUID_DXVA_COPPQueryHDCPKeyData, COPP_GUID_DXVA_COPPQueryBusData,
+        COPP_GUID_DXVA_COPPQuerySignaling };
+    uint8_t d[64], cmd[4096], out[4096], vp[356], vpo[356], data[4];
+    uint32_t key;
+    size_t i;
+    w_activate(w, 0);
+    w_activate(w, 1);
+    w_to_state(w, 2, COPP_STATE_KEY_EXCHANGED, COPP_APP_SIG_RAW_LE);
+    assert_int_equal(w_level(w, 0, COPP_PROTECTION_TYPE_HDCP, 1), COPP_S_OK);
+    assert_int_equal(w_level(w, 1, COPP_PROTECTION_TYPE_CGMSA, 4 | 8), COPP_S_OK);
+    sig_data(d, COPP_PROTECTION_STANDARD_EN300294_625I, 7, COPP_ASPECT_RATIO_EN300294_BOX_16BY9_CENTER, 0xF0, 0x50, 0, 0, 0);
+    assert_int_equal(send_sig(w, 0, d), COPP_S_OK);
+    for (i = 0; i < sizeof q / sizeof q[0]; i++) assert_int_equal(w_query(w, 1, q[i], NULL, 0, out), COPP_S_OK);
+    copp__st32(data, COPP_PROTECTION_TYPE_CGMSA);
+    assert_int_equal(w_query(w, 0, g_global, data, 4, out), COPP_S_OK);
+    assert_int_equal(w_query(w, 0, g_local, data, 4, out), COPP_S_OK);
+    vp_build(vp, COPP_VP_COMMAND_GET, 0, 0, 0, 0);
+    assert_int_equal(copp_handle_videoparameters(&w->conn, vp, vpo), COPP_NO_ERROR);
+    key = vp_activate(w, 3);
+    vp_build(vp, COPP_VP_COMMAND_SET, COPP_VP_FLAGS_COPYPROTECT | COPP_VP_FLAGS_BRIGHTNESS, COPP_VP_CP_CMD_CHANGE, key, 1);
+    copp__st32(vp + 72, 60);
+    assert_int_equal(copp_handle_videoparameters(&w->conn, vp, vp), COPP_NO_ERROR);   /* in place */
+    copp_connector_event(&w->conn, COPP_STATUS_LINK_LOST);
+    assert_int_equal(w_query(w, 1, q[0], NULL, 0, out), COPP_S_OK);
+    /* failures: a bad MAC, a stale sequence, a hardware fault, a mode too small, a wrong state */
+    assert_int_equal(copp_app_set_protection_level(cmd, w->app[0].cmd_seq, COPP_PROTECTION_TYPE_ACP, 1), COPP_S_OK);
+    assert_int_equal(copp_command(&w->s[0], cmd), COPP_E_UNEXPECTED);
+    assert_int_equal(copp_app_set_protection_level(cmd, w->app[0].cmd_seq - 1, COPP_PROTECTION_TYPE_ACP, 1), COPP_S_OK);
+    assert_int_equal(w_send(w, 0, cmd), COPP_E_INVALIDARG);
+    w->hw.fail_at = w->hw.calls + 2;   /* check_protection passes, set_protection fails */
+    assert_int_equal(w_level(w, 1, COPP_PROTECTION_TYPE_ACP, 2), COPP_E_FAIL);
+    w->hw.too_big_type = COPP_PROTECTION_TYPE_ACP;
+    w->hw.too_big_from = 2;
+    assert_int_equal(w_level(w, 1, COPP_PROTECTION_TYPE_ACP, 2), COPP_DDERR_TOOBIGSIZE);
+    assert_int_equal(copp_get_certificate_length(&w->s[0], (uint32_t *)(void *)data), COPP_E_UNEXPECTED);
+    assert_int_equal(copp_get_certificate_length(&w->s[3], NULL), COPP_E_UNEXPECTED);   /* no connector: not recorded */
+    assert_int_equal(copp_connector_resync(&w->conn, COPP_STATUS_RENEGOTIATION_REQUIRED), COPP_S_OK);
+    assert_int_equal(vp_cp(w, COPP_VP_CP_CMD_DEACTIVATE, key, 0), COPP_NO_ERROR);
+    /* a slot whose storage is gone, dropped; then the rest closed */
+    memset(&w->s[2], 0, sizeof w->s[2]);
+    assert_int_equal(copp_connector_drop_session(&w->conn, &w->s[2]), COPP_S_OK);
+    assert_int_equal(copp_close(&w->s[0]), COPP_S_OK);
+    assert_int_equal(copp_close(&w->s[1]), COPP_S_OK);
+}
+
+static rp_state g_rp;
+
+static void test_recorder_replay(void **st)
+{
+    world *w = world_new(W_MOCK, NULL);
+    rec_fixture *f = rec_new(REC_CAP, 0);
+    cpt_item it;
+    int i, seen = 0, hit = -1;
+    (void)st;
+    rec_attach(w, f);
+    rec_busy_session(w);
+    rec_parse(f);
+    assert_true(f->n > 30);
+    for (i = 0; i < f->n; i++) seen |= 1 << f->r[i].call;
+    assert_int_equal(seen, 0xFFF);   /* every COPP call kind is in it */
+    assert_int_equal(rp_run(&g_rp, f->out, f->out_len, NULL), 0);
+    if (getenv("COPP_TEST_SAVE_TRANSCRIPT")) {   /* the fuzz seed tests/fuzz/corpus/transcript/busy */
+        FILE *o = fopen(getenv("COPP_TEST_SAVE_TRANSCRIPT"), "wb");
+        assert_non_null(o);
+        assert_int_equal(fwrite(f->out, 1, f->out_len, o), f->out_len);
+        fclose(o);
+    }
+    /* the third set_protection's result made E_FAIL */
+    for (i = 0; i < f->n && hit < 0; i++) {
+        int k = 0;
+        while (rec_item(f, i, COPP_REC_KIND_CALLBACK, COPP_REC_CB_SET_PROTECTION, k, &it)) {
+            if (++seen > 0xFFF + 2) { hit = i; break; }
+            k++;
+        }
+    }
+    assert_true(hit > 0);
+    copp__st32(f->out + (it.p - f->out) + 8, (uint32_t)COPP_E_FAIL);
+    assert_int_equal(rp_run(&g_rp, f->out, f->out_len, NULL), 1);
+    assert_int_equal(g_rp.cur.seq, f->r[hit].seq);
+    copp__st32(f->out + (it.p - f->out) + 8, 0);
+    assert_int_equal(rp_run(&g_rp, f->out, f->out_len, NULL), 0);
+    assert_int_equal(rp_run(&g_rp, f->out, f->r[hit].at + 20, NULL), 2);   /* cut inside a record: malformed */
+    assert_int_equal(rp_run(&g_rp, f->out, 39, NULL), 2);
+    world_free(w);
+    free(f);
+}
+
+/* A ring that dropped its first records is listed, not replayed (exit 2). */
+static void test_recorder_replay_wrapped(void **st)
+{
+    world *w = world_new(W_MOCK, NULL);
+    rec_fixture *f = rec_new(4096, 0);
+    (void)st;
+    rec_attach(w, f);
+    rec_busy_session(w);
+    rec_parse(f);
+    assert_true(f->rd.h.dropped > 0);
+    assert_int_equal(rp_run(&g_rp, f->out, f->out_len, NULL), 2);
+    world_free(w);
+    free(f);
+}
+
 static const struct CMUnitTest recorder_tests[] = {
+    cmocka_unit_test(test_recorder_replay),
+    cmocka_unit_test(test_recorder_replay_wrapped),
     cmocka_unit_test(test_recorder_init_args),
     cmocka_unit_test(test_recorder_session_records),
     cmocka_unit_test(test_recorder_bad_mac_withheld),

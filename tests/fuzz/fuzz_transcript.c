@@ -5,7 +5,9 @@
  * replayed against the library (timeline off).  Crashes, out-of-bounds
  * reads and undefined behaviour are the sanitizers' findings; a library
  * COPP_ASSERT aborts.  Seeds: tests/fuzz/corpus/transcript (transcripts of
- * the demo: default, KEEP_MAC_KEY, a planted divergence, cut short). */
+ * the demo: default, KEEP_MAC_KEY, a planted divergence, cut short; `busy`:
+ * every call kind and callback, from test_recorder_replay with
+ * COPP_TEST_SAVE_TRANSCRIPT=FILE). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
