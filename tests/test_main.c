@@ -62,6 +62,7 @@ static void copp_test_assert_failed(const char *what, const char *file, int line
 #include "test_hardening.c"
 #include "test_explore.c"
 #include "test_regress.c"
+#include "test_results.c"
 
 typedef struct suite { const char *name; const struct CMUnitTest *tests; size_t n; } suite;
 #define SUITE(name, arr) { name, arr, sizeof arr / sizeof arr[0] }
@@ -84,6 +85,7 @@ int main(int argc, char **argv)
         SUITE("hardening", hardening_tests),
         SUITE("explore", explore_tests),
         SUITE("regress", regress_tests),
+        SUITE("results", results_tests),
     };
     size_t i;
     int failed = 0, a;
