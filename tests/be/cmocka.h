@@ -37,6 +37,7 @@ static jmp_buf shim_jmp;
 #define assert_memory_equal(a, b, n) do { if (memcmp((a), (b), (n)) != 0) SHIM_FAIL("%s != %s", #a, #b); } while (0)
 #define assert_string_equal(a, b) do { if (strcmp((a), (b)) != 0) SHIM_FAIL("\"%s\" != \"%s\"", (a), (b)); } while (0)
 #define print_message(...) printf(__VA_ARGS__)
+#define fail_msg(...) SHIM_FAIL(__VA_ARGS__)
 
 static int _cmocka_run_group_tests(const char *group, const struct CMUnitTest *tests, size_t n, void *setup,
                                    void *teardown)
