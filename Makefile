@@ -8,6 +8,7 @@
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60) from its seed corpus
 #   make sanitize        the suite under ASan+UBSan with gcc and clang, and under valgrind
 #   make be-check        the core suites on big-endian s390x under qemu-user
+#   make kmod-check      copp.h's core as an out-of-tree Linux kernel module (Kbuild, modpost)
 #   make vectors         regenerate tests/vectors (tools/gen_vectors.py, openssl command line)
 #   make docs            regenerate docs/state-machine.{dot,svg} (transition table) and docs/api.md (header)
 #   make install         copp.h, copp.pc, copp-libtom.pc, copp-openssl.pc, copp-bearssl.pc and the CMake package under PREFIX
@@ -48,7 +49,7 @@ TEST_SRC := $(wildcard tests/*.c)
 
 .PHONY: transcript-check
 .PHONY: all test check demo clean deps deps-demo compile-check bench budgets fuzz fuzz-smoke fuzz-replay sanitize \
-        ctgrind stress bench-icount bench-check readme-figures readme-check deps-bench install consumer-check windows-check docs docs-check be-check heap-residue vectors vectors-check
+        ctgrind stress bench-icount bench-check readme-figures readme-check deps-bench install consumer-check windows-check kmod-check docs docs-check be-check heap-residue vectors vectors-check
 
 PREFIX ?= /usr/local
 
@@ -247,6 +248,33 @@ be-check: | deps $(BUILD)
 	@qemu-s390x $(BUILD)/copp_test-s390x > $(BUILD)/be.log 2>&1 || { cat $(BUILD)/be.log; exit 1; }
 	@grep -c '^\[       OK \]' $(BUILD)/be.log | xargs -I{} echo "ok: {} tests passed on big-endian s390x (qemu-user)"
 
+# Linux kernel: tests/kmod (Kbuild) built out of tree against the installed
+# headers (Debian's linux-headers-amd64; any /usr/src/linux-headers-*-amd64 or
+# /lib/modules/*/build, newest first; KDIR= overrides) with the kernel's own
+# flags plus -Werror -Wframe-larger-than=1024: copp.h's core under
+# COPP_KERNEL and COPP_STATIC, simulated hardware, mock crypto.  modpost must
+# report no unresolved symbol, and must report the planted one of the control
+# build.  The module cannot be loaded here: its init flow runs in user space.
+kmod-check: | deps $(BUILD)
+	@set -e; kdir="$(KDIR)"; \
+	  if [ -z "$$kdir" ]; then for d in $$(ls -d /usr/src/linux-headers-*-amd64 /lib/modules/*/build 2>/dev/null | sort -rV); do \
+	    if [ -f "$$d/Makefile" ] && [ -f "$$d/Module.symvers" ]; then kdir=$$d; break; fi; done; fi; \
+	  [ -n "$$kdir" ] || { echo "kmod-check: no kernel headers (install linux-headers-amd64)"; exit 1; }; \
+	  for m in kmod kmod-control; do rm -rf $(BUILD)/$$m; mkdir -p $(BUILD)/$$m; cp tests/kmod/Kbuild tests/kmod/copp_kmod.c $(BUILD)/$$m/; done; \
+	  $(MAKE) --no-print-directory -C "$$kdir" M=$(abspath $(BUILD)/kmod) COPP_ROOT=$(abspath .) modules > $(BUILD)/kmod.log 2>&1 || { cat $(BUILD)/kmod.log; exit 1; }; \
+	  if grep -E 'modpost|undefined|WARNING' $(BUILD)/kmod.log | grep -v '^ *MODPOST'; then echo "kmod-check: modpost complained"; exit 1; fi; \
+	  test -f $(BUILD)/kmod/copp_kmod.ko; \
+	  flags=$$(tr ' ' '\n' < $(BUILD)/kmod/.copp_kmod.o.cmd | grep -E '^-(mcmodel=|mno-red-zone|mno-sse$$|mno-mmx|mno-80387|mno-avx$$|Werror$$|Wframe-larger-than=|std=|O2$$)' | tr '\n' ' '); \
+	  for f in -mcmodel=kernel -mno-red-zone -mno-sse -Werror; do case " $$flags " in *" $$f "*) ;; *) echo "kmod-check: $$f not in the build"; exit 1;; esac; done; \
+	  [ "$$(tr ' ' '\n' < $(BUILD)/kmod/.copp_kmod.o.cmd | grep '^-Wframe-larger-than=' | tail -n 1)" = -Wframe-larger-than=1024 ] || { echo "kmod-check: the 1024-byte frame limit is not the last"; exit 1; }; \
+	  echo "ok: kernel module built against $$kdir ($$(basename $$kdir)), modpost: no unresolved symbol; flags: $$flags"; \
+	  if $(MAKE) --no-print-directory -C "$$kdir" M=$(abspath $(BUILD)/kmod-control) COPP_ROOT=$(abspath .) \
+	       COPP_KMOD_FLAGS=-DCOPP_KMOD_PLANT_UNRESOLVED modules > $(BUILD)/kmod-control.log 2>&1 || \
+	     ! grep -q '"copp_kmod_no_such_kernel_function" .* undefined' $(BUILD)/kmod-control.log; then \
+	    echo "kmod-check: modpost did not report the planted unresolved symbol"; cat $(BUILD)/kmod-control.log; exit 1; fi; \
+	  echo "ok: the control's planted unresolved symbol was reported by modpost (so the check can fail)"
+	@$(CC) -std=c99 -O2 $(WARN) -Wframe-larger-than=1024 tests/kmod/flow_main.c -o $(BUILD)/kmod_flow && $(BUILD)/kmod_flow
+
 # Windows: copp.h (with its implementation) cross-built by mingw-w64, its wire
 # offsets, sizes and shared constants asserted equal to mingw-w64's strmif.h
 # and opmapi.h at compile time.
@@ -333,6 +361,8 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@$(MAKE) --no-print-directory docs-check
 	@echo "== big-endian run (s390x under qemu-user)"
 	@$(MAKE) --no-print-directory be-check
+	@echo "== Linux kernel module build (Kbuild, linux-headers-amd64)"
+	@$(MAKE) --no-print-directory kmod-check
 	@echo "== Windows cross build (mingw-w64)"
 	@$(MAKE) --no-print-directory windows-check
 	@echo "== installed copp.h through pkg-config and CMake"

@@ -84,6 +84,11 @@
        COPP_STATIC           every API function is static (private to the TU)
        COPP_API              decoration of declarations/definitions (default extern)
        COPP_NO_STDLIB        include only <stddef.h>/<stdint.h>; built-in byte loops
+       COPP_HAVE_TYPES       include no header at all: the build has declared uint8_t,
+                             int32_t, uint32_t, uint64_t, uintptr_t, size_t and NULL
+                             before copp.h (a kernel's <linux/types.h>)
+       COPP_KERNEL           a kernel build: COPP_HAVE_TYPES and COPP_NO_STDLIB (set
+                             COPP_MEMCPY/MEMSET to the kernel's; docs/integration.md)
        COPP_ASSERT(x)        programmer-error checks (default assert(), no-op under NO_STDLIB)
        COPP_MEMCPY/MEMSET    define both or neither (e.g. RtlCopyMemory/RtlFillMemory)
        COPP_MAX_SESSIONS     sessions per connector (default 16)
@@ -131,8 +136,18 @@
 
 /* >>config ----------------------------------------------------------------- */
 
+#ifdef COPP_KERNEL
+#ifndef COPP_HAVE_TYPES
+#define COPP_HAVE_TYPES
+#endif
+#ifndef COPP_NO_STDLIB
+#define COPP_NO_STDLIB
+#endif
+#endif
+#ifndef COPP_HAVE_TYPES
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #ifndef COPP_API
 #ifdef COPP_STATIC
