@@ -28,6 +28,9 @@ static jmp_buf shim_jmp;
 #define assert_true(c) do { if (!(c)) SHIM_FAIL("%s", #c); } while (0)
 #define assert_false(c) do { if (c) SHIM_FAIL("!(%s)", #c); } while (0)
 #define assert_non_null(p) assert_true((p) != NULL)
+#define assert_null(p) assert_true((p) == NULL)
+#define assert_ptr_equal(a, b) assert_true((const void *)(a) == (const void *)(b))
+#define assert_ptr_not_equal(a, b) assert_true((const void *)(a) != (const void *)(b))
 #define assert_int_equal(a, b) do { uintmax_t a_ = (uintmax_t)(a), b_ = (uintmax_t)(b); \
         if (a_ != b_) SHIM_FAIL("%#jx != %#jx", a_, b_); } while (0)
 #define assert_int_not_equal(a, b) do { uintmax_t a_ = (uintmax_t)(a), b_ = (uintmax_t)(b); \
