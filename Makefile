@@ -194,11 +194,13 @@ sanitize: | deps $(BUILD)
 	$(CC) -std=c99 -g -O1 $(WARN) $(SAN) $(VECDEFS) tests/test_main.c -o $(BUILD)/copp_test-asan-gcc $(TEST_LIBS)
 	clang -std=c99 -g -O1 $(WARN) $(SAN) $(VECDEFS) tests/test_main.c -o $(BUILD)/copp_test-asan-clang $(TEST_LIBS)
 	clang -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_TEST_OPENSSL $(VECDEFS) tests/test_main.c -o $(BUILD)/copp_test-asan-clang-openssl $(TEST_LIBS)
+	clang -std=c99 -g -O1 $(WARN) $(SAN) -DCOPP_TEST_BEARSSL $(VECDEFS) tests/test_main.c -o $(BUILD)/copp_test-asan-clang-bearssl $(TEST_LIBS)
 	$(BUILD)/copp_test-asan-gcc
 	$(BUILD)/copp_test-asan-clang
 	$(BUILD)/copp_test-asan-clang-openssl
+	$(BUILD)/copp_test-asan-clang-bearssl
 	COPP_TEST_SAMPLE=16 valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite $(BUILD)/copp_test-default
-	@echo "== sanitize: ASan+UBSan (gcc, clang, clang+OpenSSL) and valgrind memcheck clean"
+	@echo "== sanitize: ASan+UBSan (gcc, clang, clang+OpenSSL, clang+BearSSL) and valgrind memcheck clean"
 
 # Constant time: secret bytes marked undefined for valgrind (copp.h's compares, wipe and
 # subkey step; the BearSSL backend's MAC and RSA op on both engine pairs); the leaky control must be caught.

@@ -281,6 +281,65 @@ enum {
     COPP_REASON_COUNT_
 };
 
+/* NTSTATUS values the result map gives (ntstatus.h; spec OPM.md section 3),
+ * as int32_t like the HRESULTs. */
+#define COPP_NTSTATUS_SUCCESS            ((int32_t)0)
+#define COPP_NTSTATUS_UNSUCCESSFUL       COPP__HRESULT_FAIL(0xC0000001u)
+#define COPP_NTSTATUS_INVALID_PARAMETER  COPP__HRESULT_FAIL(0xC000000Du)
+#define COPP_NTSTATUS_NO_MEMORY          COPP__HRESULT_FAIL(0xC0000017u)
+#define COPP_NTSTATUS_DEVICE_NOT_READY   COPP__HRESULT_FAIL(0xC00000A3u)
+#define COPP_NTSTATUS_NOT_SUPPORTED      COPP__HRESULT_FAIL(0xC00000BBu)
+#define COPP_NTSTATUS_INVALID_DEVICE_STATE COPP__HRESULT_FAIL(0xC0000184u)
+#define COPP_NTSTATUS_DEVICE_BUSY        COPP__HRESULT_FAIL(0x80000011u) /* severity warning */
+#define COPP_NTSTATUS_GRAPHICS_OPM_RESOLUTION_TOO_HIGH COPP__HRESULT_FAIL(0xC01E0517u)
+
+/* HRESULT_FROM_WIN32 of a Win32 code w (1..65535): 0x8007xxxx. */
+#define COPP__HR_WIN32(w) COPP__HRESULT_FAIL(0x80070000u | (uint32_t)(w))
+
+/* The result map: every HRESULT copp returns, and HRESULT_FROM_WIN32 of every
+ * Win32 code copp_handle_videoparameters returns, with the Linux errno
+ * (returned negated by copp_hresult_to_errno) and the NTSTATUS
+ * (copp_hresult_to_ntstatus) a driver in those worlds hands on.  Columns:
+ * HRESULT, errno name, NTSTATUS, when copp returns it.  E_UNEXPECTED ->
+ * STATUS_INVALID_DEVICE_STATE follows the Recommendation of OPM.md 2.3;
+ * DDERR_TOOBIGSIZE -> STATUS_GRAPHICS_OPM_RESOLUTION_TOO_HIGH is OPM's code
+ * for the same condition (OPM.md 3).  E_INVALIDARG is also
+ * HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER). */
+#define COPP__RESULT_MAP(X) \
+    X(COPP_S_OK,                    0,          COPP_NTSTATUS_SUCCESS,            "success; HRESULT_FROM_WIN32(NO_ERROR)") \
+    X(COPP_E_UNEXPECTED,            EPROTO,     COPP_NTSTATUS_INVALID_DEVICE_STATE, "call out of order, bad MAC, bad signature, stale or busy session") \
+    X(COPP_E_INVALIDARG,            EINVAL,     COPP_NTSTATUS_INVALID_PARAMETER,  "bad sequence number, size, GUID, type, level, signaling, config; = HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER)") \
+    X(COPP_E_POINTER,               EFAULT,     COPP_NTSTATUS_INVALID_PARAMETER,  "a required pointer is NULL") \
+    X(COPP_E_OUTOFMEMORY,           ENOMEM,     COPP_NTSTATUS_NO_MEMORY,          "no free session or key slot; the crypto library could not allocate") \
+    X(COPP_E_FAIL,                  EIO,        COPP_NTSTATUS_UNSUCCESSFUL,       "a callback or the crypto library failed") \
+    X(COPP_DDERR_TOOBIGSIZE,        EOPNOTSUPP, COPP_NTSTATUS_GRAPHICS_OPM_RESOLUTION_TOO_HIGH, "the display mode cannot carry the protection") \
+    X(COPP_DDERR_UNSUPPORTEDMODE,   EOPNOTSUPP, COPP_NTSTATUS_NOT_SUPPORTED,      "a callback's own: the mode has no COPP") \
+    X(COPP_DDERR_CURRENTLYNOTAVAIL, EAGAIN,     COPP_NTSTATUS_DEVICE_NOT_READY,   "a callback's own: the hardware is not available now") \
+    X(COPP__HR_WIN32(COPP_ERROR_NOT_ENOUGH_MEMORY), ENOMEM, COPP_NTSTATUS_NO_MEMORY, "VIDEOPARAMETERS: every key slot is live") \
+    X(COPP__HR_WIN32(COPP_ERROR_GEN_FAILURE),       EIO,    COPP_NTSTATUS_UNSUCCESSFUL, "VIDEOPARAMETERS: a hardware or RNG callback failed") \
+    X(COPP__HR_WIN32(COPP_ERROR_NOT_SUPPORTED),     EOPNOTSUPP, COPP_NTSTATUS_NOT_SUPPORTED, "VIDEOPARAMETERS: the mode cannot carry the ACP level") \
+    X(COPP__HR_WIN32(COPP_ERROR_BUSY),              EBUSY,  COPP_NTSTATUS_DEVICE_BUSY, "VIDEOPARAMETERS: called from a callback of this connector")
+
+/* copp_hresult_from_win32 -- HRESULT_FROM_WIN32: 0 for COPP_NO_ERROR, else
+ * 0x80070000 | (w & 0xFFFF) as int32_t.  For the Win32 status of
+ * copp_handle_videoparameters, before copp_hresult_to_errno / _to_ntstatus. */
+COPP_API int32_t copp_hresult_from_win32(uint32_t w);
+/* copp_hresult_to_errno -- the Linux errno for a copp result, negated (0 for
+ * success), by the errno column of COPP__RESULT_MAP: -EPROTO, -EINVAL,
+ * -EFAULT, -ENOMEM, -EIO, -EOPNOTSUPP, -EAGAIN, -EBUSY.  The numbers are the
+ * errno macros visible where the implementation is compiled (<errno.h>; a
+ * kernel build includes <linux/errno.h> first), else Linux's generic ones
+ * (EIO 5, EAGAIN 11, ENOMEM 12, EFAULT 14, EBUSY 16, EINVAL 22, EPROTO 71,
+ * EOPNOTSUPP 95).  Any other HRESULT (a callback's own): -EIO when it is a
+ * failure (negative), 0 when it is a success. */
+COPP_API int copp_hresult_to_errno(int32_t hr);
+/* copp_hresult_to_ntstatus -- the NTSTATUS for a copp result, by the NTSTATUS
+ * column of COPP__RESULT_MAP (COPP_NTSTATUS_*).  Any other HRESULT (a
+ * callback's own): the NTSTATUS inside an HRESULT_FROM_NT value (FACILITY_NT
+ * bit 0x10000000 set, severity error), else STATUS_UNSUCCESSFUL for a
+ * failure and STATUS_SUCCESS for a success. */
+COPP_API int32_t copp_hresult_to_ntstatus(int32_t hr);
+
 /* >>types ------------------------------------------------------------------ */
 
 /* Session states.  CLOSED = 0 so a zeroed session is closed; the next four
@@ -2091,6 +2150,7 @@ COPP_API int32_t copp_app_opm_oaep_encrypt(uint8_t out[256], const uint8_t *msg,
 #ifndef COPP_NO_STDLIB
 #include <string.h>
 #include <assert.h>
+#include <errno.h>   /* copp_hresult_to_errno's numbers */
 #ifndef COPP_MEMCPY
 #define COPP_MEMCPY(d, s, n) memcpy((d), (s), (n))
 #define COPP_MEMSET(d, v, n) memset((d), (v), (n))
@@ -3598,6 +3658,81 @@ COPP_API const char *copp_result_str(int32_t hr)
 #undef COPP__X
     return "HRESULT";
 #endif
+}
+
+/* The errno numbers of COPP__RESULT_MAP: the environment's macros when it has
+ * them (<errno.h>, <linux/errno.h>), else Linux's generic numbers. */
+#define COPP__ERRNO_0 0
+#ifdef EIO
+#define COPP__ERRNO_EIO EIO
+#else
+#define COPP__ERRNO_EIO 5
+#endif
+#ifdef EAGAIN
+#define COPP__ERRNO_EAGAIN EAGAIN
+#else
+#define COPP__ERRNO_EAGAIN 11
+#endif
+#ifdef ENOMEM
+#define COPP__ERRNO_ENOMEM ENOMEM
+#else
+#define COPP__ERRNO_ENOMEM 12
+#endif
+#ifdef EFAULT
+#define COPP__ERRNO_EFAULT EFAULT
+#else
+#define COPP__ERRNO_EFAULT 14
+#endif
+#ifdef EBUSY
+#define COPP__ERRNO_EBUSY EBUSY
+#else
+#define COPP__ERRNO_EBUSY 16
+#endif
+#ifdef EINVAL
+#define COPP__ERRNO_EINVAL EINVAL
+#else
+#define COPP__ERRNO_EINVAL 22
+#endif
+#ifdef EPROTO
+#define COPP__ERRNO_EPROTO EPROTO
+#else
+#define COPP__ERRNO_EPROTO 71
+#endif
+#ifdef EOPNOTSUPP
+#define COPP__ERRNO_EOPNOTSUPP EOPNOTSUPP
+#else
+#define COPP__ERRNO_EOPNOTSUPP 95
+#endif
+
+COPP_API int32_t copp_hresult_from_win32(uint32_t w)
+{
+    return w == 0u ? COPP_S_OK : COPP__HR_WIN32(w & 0xFFFFu);
+}
+
+COPP_API int copp_hresult_to_errno(int32_t hr)
+{
+    switch (hr) {   /* a duplicate HRESULT in the map is a compile error here */
+#define COPP__X(hr_, err, nt, when) case hr_: return -(int)COPP__ERRNO_##err;
+    COPP__RESULT_MAP(COPP__X)
+#undef COPP__X
+    default: return hr < 0 ? -(int)COPP__ERRNO_EIO : 0;
+    }
+}
+
+COPP_API int32_t copp_hresult_to_ntstatus(int32_t hr)
+{
+    switch (hr) {
+#define COPP__X(hr_, err, nt, when) case hr_: return nt;
+    COPP__RESULT_MAP(COPP__X)
+#undef COPP__X
+    default: break;
+    }
+    if (hr >= 0) return COPP_NTSTATUS_SUCCESS;
+    /* HRESULT_FROM_NT(s) = s | 0x10000000: an error-severity NTSTATUS has
+     * 0xC in its top nibble, so the HRESULT has 0xD. */
+    if (((uint32_t)hr & 0xF0000000u) == 0xD0000000u)
+        return COPP__HRESULT_FAIL((uint32_t)hr & ~0x10000000u);
+    return COPP_NTSTATUS_UNSUCCESSFUL;
 }
 
 COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_subsampling,
