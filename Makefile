@@ -179,7 +179,8 @@ fuzz: $(addprefix $(BUILD)/fuzz_,$(FUZZ_TARGETS))
 fuzz-control-transcript: | deps $(BUILD)
 	@clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DCPT_PLANTED_OVERREAD \
 	  tests/fuzz/fuzz_transcript.c -o $(BUILD)/fuzz_transcript-planted
-	@if $(BUILD)/fuzz_transcript-planted -max_total_time=60 -artifact_prefix=$(BUILD)/fuzz-planted- tests/fuzz/corpus/transcript \
+	@rm -rf $(BUILD)/fuzz-planted-corpus && mkdir -p $(BUILD)/fuzz-planted-corpus && cp tests/fuzz/corpus/transcript/* $(BUILD)/fuzz-planted-corpus/
+	@if $(BUILD)/fuzz_transcript-planted -max_total_time=60 -artifact_prefix=$(BUILD)/fuzz-planted- $(BUILD)/fuzz-planted-corpus \
 	    > $(BUILD)/fuzz-planted.log 2>&1; then echo "fuzz_transcript: the planted over-read was NOT found"; exit 1; \
 	 else grep -m1 -o 'ERROR: AddressSanitizer: [a-z-]*' $(BUILD)/fuzz-planted.log; \
 	   echo "fuzz_transcript: the planted over-read (no item-length check) was found"; fi
