@@ -175,6 +175,18 @@ fuzz: $(addprefix $(BUILD)/fuzz_,$(FUZZ_TARGETS))
 	    $(BUILD)/fuzz-corpus/$$t 2>&1 | grep -E 'stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done' ; \
 	  test $${PIPESTATUS[0]} -eq 0; done
 
+# The transcript fuzzer's control: the reader built without its item-length
+# check (CPT_PLANTED_OVERREAD) must be caught reading past its input.
+fuzz-control-transcript: | deps $(BUILD)
+	@clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DCPT_PLANTED_OVERREAD \
+	  tests/fuzz/fuzz_transcript.c -o $(BUILD)/fuzz_transcript-planted
+	@rm -rf $(BUILD)/fuzz-planted-corpus && mkdir -p $(BUILD)/fuzz-planted-corpus && cp tests/fuzz/corpus/transcript/* $(BUILD)/fuzz-planted-corpus/
+	@if $(BUILD)/fuzz_transcript-planted -max_total_time=60 -artifact_prefix=$(BUILD)/fuzz-planted- $(BUILD)/fuzz-planted-corpus \
+	    > $(BUILD)/fuzz-planted.log 2>&1; then echo "fuzz_transcript: the planted over-read was NOT found"; exit 1; \
+	 else grep -m1 -o 'ERROR: AddressSanitizer: [a-z-]*' $(BUILD)/fuzz-planted.log; \
+	   echo "fuzz_transcript: the planted over-read (no item-length check) was found"; fi
+
+.PHONY: fuzz-control-transcript
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=8
 
@@ -377,6 +389,7 @@ test: compile-check $(addprefix $(BUILD)/copp_test-,$(CONFIGS)) $(BUILD)/copp_de
 	@$(MAKE) --no-print-directory fuzz-replay
 	@echo "== fuzz smoke (libFuzzer, 8 s per target)"
 	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory fuzz-control-transcript
 	@echo "== all suites passed in every config: $(CONFIGS)"
 	@if [ -f $(SHARED_VECTORS)/copp_vectors.txt ]; then \
 	   echo "== known answers: tests/vectors and the independent set in $(SHARED_VECTORS)"; \

@@ -108,7 +108,9 @@ CPT_FN int cpt_item_next(const cpt_record *rec, size_t *off, cpt_item *it)
     it->kind = rec->body[o];
     it->id = rec->body[o + 1];
     it->len = cpt_le16(rec->body + o + 2);
+#ifndef CPT_PLANTED_OVERREAD   /* make fuzz-control-transcript: this check removed, the fuzzer must notice */
     if (rec->body_len - o - COPP_REC_ITEM_HEADER_BYTES < it->len) return -1;
+#endif
     it->p = rec->body + o + COPP_REC_ITEM_HEADER_BYTES;
     it->at = rec->at + COPP_REC_HEADER_BYTES + o;
     *off = o + COPP_REC_ITEM_HEADER_BYTES + it->len;
