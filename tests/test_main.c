@@ -65,6 +65,7 @@ static void copp_test_assert_failed(const char *what, const char *file, int line
 #include "test_explore.c"
 #include "test_regress.c"
 #include "test_results.c"
+#include "test_abi.c"
 #ifdef COPP_WITH_RECORDER
 #include "../tools/copp_transcript.h"
 #include "../tools/copp_replay.h"
@@ -93,6 +94,7 @@ int main(int argc, char **argv)
         SUITE("explore", explore_tests),
         SUITE("regress", regress_tests),
         SUITE("results", results_tests),
+        SUITE("abi", abi_tests),
 #ifdef COPP_WITH_RECORDER
         SUITE("recorder", recorder_tests),
 #endif
