@@ -299,10 +299,7 @@ windows-check: | deps $(BUILD)
 # tests/be/cmocka.h for cmocka) cross-built by mingw-w64 and run under Wine
 # (a temporary WINEPREFIX).  The planted LLP64 slip (COPP_TEST_PLANT_LLP64:
 # an unsigned long holding the 64-bit epoch) must fail there and pass on
-# Linux.  WINE_KNOWN_FAIL: what fails under Wine today and nowhere else (the
-# issued video-port key is left in copp's dead stack by the Win64 build;
-# docs/testing.md); any other failure, or one of these passing, fails the target.
-WINE_KNOWN_FAIL := test_rev_vp_key_wiped_from_stack
+# Linux.
 WINE ?= /usr/lib/wine/wine64
 wine-check: | deps $(BUILD)
 	@x86_64-w64-mingw32-gcc -std=c99 -O2 -static $(WARN) -DCOPP_TEST_CORE -Itests/be tests/test_main.c -o $(BUILD)/copp_test-win64.exe
@@ -311,11 +308,10 @@ wine-check: | deps $(BUILD)
 	@set -e; pfx=$$(mktemp -d /tmp/copp-wine.XXXXXX); trap 'rm -rf "$$pfx"' EXIT; export WINEPREFIX=$$pfx WINEDEBUG=-all; \
 	  $(WINE) $(BUILD)/copp_test-win64.exe 2>&1 | tr -d '\r' > $(BUILD)/wine.log; rc=$${PIPESTATUS[0]}; \
 	  failed=$$(sed -n 's/^\[  FAILED  \] \(test_[A-Za-z0-9_]*\)$$/\1/p' $(BUILD)/wine.log | sort | tr '\n' ' '); \
-	  known=$$(echo $(WINE_KNOWN_FAIL) | tr ' ' '\n' | sort | tr '\n' ' '); \
 	  ok=$$(grep -c '^\[       OK \]' $(BUILD)/wine.log || true); \
-	  if [ "$$failed" != "$$known" ] || [ "$$ok" -lt 50 ] || { [ -z "$$known" ] && [ $$rc -ne 0 ]; }; then \
-	    cat $(BUILD)/wine.log; echo "wine-check: failed under Wine: '$$failed' (known: '$$known'), $$ok passed, exit $$rc"; exit 1; fi; \
-	  echo "ok: $$ok tests passed on Windows x64 under Wine ($$($(WINE) --version 2>/dev/null)); known failure under Wine only: $$known"; \
+	  if [ -n "$$failed" ] || [ "$$ok" -lt 50 ] || [ $$rc -ne 0 ]; then \
+	    cat $(BUILD)/wine.log; echo "wine-check: failed under Wine: '$$failed', $$ok passed, exit $$rc"; exit 1; fi; \
+	  echo "ok: $$ok tests passed on Windows x64 under Wine ($$($(WINE) --version 2>/dev/null))"; \
 	  $(BUILD)/copp_test-llp64 abi > $(BUILD)/llp64-linux.log 2>&1 || { cat $(BUILD)/llp64-linux.log; echo "wine-check: the planted LLP64 slip failed on Linux"; exit 1; }; \
 	  if $(WINE) $(BUILD)/copp_test-win64-llp64.exe abi 2>&1 | tr -d '\r' > $(BUILD)/llp64-wine.log; [ $${PIPESTATUS[0]} -eq 0 ] || \
 	     ! grep -q '^\[  FAILED  \] test_abi_epoch_64_bits$$' $(BUILD)/llp64-wine.log; then \

@@ -3394,7 +3394,12 @@ static uint32_t copp__vp_status(int32_t hr, uint32_t why)
     }
 }
 
-COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356])
+/* The body of copp_handle_videoparameters, in a frame of its own so that the
+ * entry point can zero that frame's depth after it returns (below). */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static uint32_t copp__videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356])
 {
     copp__call k;
     copp_videoparameters p;
@@ -3424,6 +3429,28 @@ COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t i
     copp__wipe(&p, sizeof p);   /* dwCPKey: a live key is what CHANGE and DEACTIVATE need */
     hr = copp__leave(&k, hr);
     return copp__vp_status(hr, k.why);
+}
+
+/* Zeroes COPP__BURN bytes of stack below the caller's frame: where the body
+ * above and its callees ran.  Wiping p does not reach the copies a compiler
+ * keeps of dwCPKey in callee-saved registers, which later callees push into
+ * their frames (the Win64 build under Wine showed the issued key there). */
+#define COPP__BURN 448
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static void copp__burn_stack(void)
+{
+    volatile uint8_t b[COPP__BURN];
+    size_t i;
+    for (i = 0; i < sizeof b; i++) b[i] = 0;
+}
+
+COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356])
+{
+    uint32_t r = copp__videoparameters(c, in, out);
+    copp__burn_stack();   /* a live video-port key can lower protection */
+    return r;
 }
 
 /* >>resync ----------------------------------------------------------------- */
