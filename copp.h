@@ -67,8 +67,9 @@
          miniport's HwVidStartIO already serializes them; a driver that takes
          requests on several threads holds one lock per connector around each
          call.  Different connectors share no state and need no lock between
-         them.  A backend object (copp_libtom, copp_openssl) belongs to one
-         connector.  (make stress checks both rules under ThreadSanitizer.)
+         them.  A backend object (copp_libtom, copp_openssl, copp_bearssl)
+         belongs to one connector.  (make stress checks both rules under
+         ThreadSanitizer.)
        - Re-entry: hardware and crypto callbacks and the trace hook MUST NOT
          call into copp.  If one does, the connector is busy: every call on it
          or on a session bound to it returns COPP_E_UNEXPECTED (reason
@@ -83,6 +84,11 @@
        COPP_STATIC           every API function is static (private to the TU)
        COPP_API              decoration of declarations/definitions (default extern)
        COPP_NO_STDLIB        include only <stddef.h>/<stdint.h>; built-in byte loops
+       COPP_HAVE_TYPES       include no header at all: the build has declared uint8_t,
+                             int32_t, uint32_t, uint64_t, uintptr_t, size_t and NULL
+                             before copp.h (a kernel's <linux/types.h>)
+       COPP_KERNEL           a kernel build: COPP_HAVE_TYPES and COPP_NO_STDLIB (set
+                             COPP_MEMCPY/MEMSET to the kernel's; docs/integration.md)
        COPP_ASSERT(x)        programmer-error checks (default assert(), no-op under NO_STDLIB)
        COPP_MEMCPY/MEMSET    define both or neither (e.g. RtlCopyMemory/RtlFillMemory)
        COPP_MAX_SESSIONS     sessions per connector (default 16)
@@ -93,6 +99,10 @@
        COPP_WITH_LIBTOM      default crypto backend: RSA on libtommath, AES-CMAC
                              from libtomcrypt (link -ltomcrypt -ltommath)
        COPP_WITH_OPENSSL     fast crypto backend on OpenSSL 3's libcrypto (link -lcrypto)
+       COPP_WITH_BEARSSL     allocation-free, constant-time backend on BearSSL 0.6
+                             (link -lbearssl, or compile BearSSL's sources in: kernels, firmware)
+       COPP_BEARSSL_NO_X86NI never reference BearSSL's AES-NI code (builds without SIMD registers)
+       COPP_BEARSSL_NO_I62   never reference BearSSL's i62 RSA code (no 64x64->128 multiply)
        COPP_WITH_APP         application-side helpers (build signatures, commands,
                              status requests; verify replies) for tests and demos;
                              signature building needs COPP_WITH_LIBTOM
@@ -126,8 +136,18 @@
 
 /* >>config ----------------------------------------------------------------- */
 
+#ifdef COPP_KERNEL
+#ifndef COPP_HAVE_TYPES
+#define COPP_HAVE_TYPES
+#endif
+#ifndef COPP_NO_STDLIB
+#define COPP_NO_STDLIB
+#endif
+#endif
+#ifndef COPP_HAVE_TYPES
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #ifndef COPP_API
 #ifdef COPP_STATIC
@@ -179,6 +199,48 @@ extern "C" {
 #define COPP_DDERR_UNSUPPORTEDMODE   COPP__HRESULT_FAIL(0x8876024Eu)
 #define COPP_DDERR_CURRENTLYNOTAVAIL COPP__HRESULT_FAIL(0x88760028u)
 
+/* NTSTATUS values of the OPM entry points (OPM.md section 3): what a WDDM
+ * miniport's DxgkDdiOPM* function or an IddCx EvtIddCxMonitorOPM* callback
+ * returns, as int32_t.  Success is COPP_STATUS_SUCCESS (0); every failure is
+ * negative (NT_SUCCESS(x) is x >= 0).  Names are the ntstatus.h names behind
+ * COPP_; which code each OPM failure returns is listed at every entry point
+ * and in docs/opm-core.md.  (Not to be confused with COPP_STATUS_NORMAL /
+ * _LINK_LOST / _RENEGOTIATION_REQUIRED: COPP's dwFlags bits.) */
+#define COPP_STATUS_SUCCESS                ((int32_t)0)
+#define COPP_STATUS_INVALID_PARAMETER      COPP__HRESULT_FAIL(0xC000000Du)
+#define COPP_STATUS_NO_MEMORY              COPP__HRESULT_FAIL(0xC0000017u)
+#define COPP_STATUS_BUFFER_TOO_SMALL       COPP__HRESULT_FAIL(0xC0000023u)
+#define COPP_STATUS_NOT_SUPPORTED          COPP__HRESULT_FAIL(0xC00000BBu)
+#define COPP_STATUS_INVALID_DEVICE_STATE   COPP__HRESULT_FAIL(0xC0000184u)
+#define COPP_STATUS_GRAPHICS_OPM_NOT_SUPPORTED                    COPP__HRESULT_FAIL(0xC01E0500u)
+#define COPP_STATUS_GRAPHICS_COPP_NOT_SUPPORTED                   COPP__HRESULT_FAIL(0xC01E0501u)
+#define COPP_STATUS_GRAPHICS_UAB_NOT_SUPPORTED                    COPP__HRESULT_FAIL(0xC01E0502u)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS     COPP__HRESULT_FAIL(0xC01E0503u)
+#define COPP_STATUS_GRAPHICS_OPM_PARAMETER_ARRAY_TOO_SMALL        COPP__HRESULT_FAIL(0xC01E0504u)
+#define COPP_STATUS_GRAPHICS_OPM_NO_PROTECTED_OUTPUTS_EXIST       COPP__HRESULT_FAIL(0xC01E0505u)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_POINTER                  COPP__HRESULT_FAIL(0xC01E050Au)
+#define COPP_STATUS_GRAPHICS_OPM_INTERNAL_ERROR                   COPP__HRESULT_FAIL(0xC01E050Bu)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_HANDLE                   COPP__HRESULT_FAIL(0xC01E050Cu)
+#define COPP_STATUS_GRAPHICS_PVP_INVALID_CERTIFICATE_LENGTH       COPP__HRESULT_FAIL(0xC01E050Eu)
+#define COPP_STATUS_GRAPHICS_OPM_SPANNING_MODE_ENABLED            COPP__HRESULT_FAIL(0xC01E050Fu)
+#define COPP_STATUS_GRAPHICS_OPM_THEATER_MODE_ENABLED             COPP__HRESULT_FAIL(0xC01E0510u)
+#define COPP_STATUS_GRAPHICS_PVP_HFS_FAILED                       COPP__HRESULT_FAIL(0xC01E0511u)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_SRM                      COPP__HRESULT_FAIL(0xC01E0512u)
+#define COPP_STATUS_GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_HDCP     COPP__HRESULT_FAIL(0xC01E0513u)
+#define COPP_STATUS_GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_ACP      COPP__HRESULT_FAIL(0xC01E0514u)
+#define COPP_STATUS_GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_CGMSA    COPP__HRESULT_FAIL(0xC01E0515u)
+#define COPP_STATUS_GRAPHICS_OPM_HDCP_SRM_NEVER_SET               COPP__HRESULT_FAIL(0xC01E0516u)
+#define COPP_STATUS_GRAPHICS_OPM_RESOLUTION_TOO_HIGH              COPP__HRESULT_FAIL(0xC01E0517u)
+#define COPP_STATUS_GRAPHICS_OPM_ALL_HDCP_HARDWARE_ALREADY_IN_USE COPP__HRESULT_FAIL(0xC01E0518u)
+#define COPP_STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_NO_LONGER_EXISTS COPP__HRESULT_FAIL(0xC01E051Au)
+#define COPP_STATUS_GRAPHICS_OPM_SESSION_TYPE_CHANGE_IN_PROGRESS  COPP__HRESULT_FAIL(0xC01E051Bu)
+#define COPP_STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS COPP__HRESULT_FAIL(0xC01E051Cu)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_INFORMATION_REQUEST      COPP__HRESULT_FAIL(0xC01E051Du)
+#define COPP_STATUS_GRAPHICS_OPM_DRIVER_INTERNAL_ERROR            COPP__HRESULT_FAIL(0xC01E051Eu)
+#define COPP_STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_OPM_SEMANTICS COPP__HRESULT_FAIL(0xC01E051Fu)
+#define COPP_STATUS_GRAPHICS_OPM_SIGNALING_NOT_SUPPORTED          COPP__HRESULT_FAIL(0xC01E0520u)
+#define COPP_STATUS_GRAPHICS_OPM_INVALID_CONFIGURATION_REQUEST    COPP__HRESULT_FAIL(0xC01E0521u)
+
 /* Reasons: why a call failed, finer than its HRESULT.  name, value, HRESULT
  * of the DDI-shaped calls, Win32 status copp_handle_videoparameters returns
  * for it (0u: that call never records the reason), text.  Values are
@@ -211,7 +273,21 @@ extern "C" {
     X(NO_KEY_SLOT,        22, COPP_E_OUTOFMEMORY,    COPP_ERROR_NOT_ENOUGH_MEMORY, "connector already holds COPP_MAX_VP_KEYS live keys") \
     X(NOT_BOUND,          23, COPP_E_UNEXPECTED,     0u,                           "session not listed by its connector in the state it claims (stale, copied or re-initialised)") \
     X(CONNECTOR_IN_USE,   24, COPP_E_UNEXPECTED,     0u,                           "connector still has open sessions or live video-port keys (close them first), or its hardware was left at a level copp could not lower (resync first)") \
-    X(BUSY,               25, COPP_E_UNEXPECTED,     COPP_ERROR_BUSY,              "called from a callback or the trace hook of a call running on the same connector (not allowed; nothing done)")
+    X(BUSY,               25, COPP_E_UNEXPECTED,     COPP_ERROR_BUSY,              "called from a callback or the trace hook of a call running on the same connector (not allowed; nothing done)") \
+    X(NEEDS_OPM_SEMANTICS,26, COPP_E_INVALIDARG,     0u,                           "OPM: the call, request, command, type, level or additional parameters need OPM semantics; the protected output has COPP semantics") \
+    X(NEEDS_COPP_SEMANTICS,27,COPP_E_INVALIDARG,     0u,                           "OPM: the call, request, command, type or level needs COPP semantics; the protected output has OPM semantics") \
+    X(BAD_ENCRYPTED_PARAMETERS,28,COPP_E_UNEXPECTED, 0u,                           "OPM: the encrypted initialization parameters do not decrypt, decode or match (one reason for every such failure: no padding oracle)") \
+    X(OUTPUT_LACKS_HDCP,  29, COPP_E_INVALIDARG,     0u,                           "OPM: the connector has no HDCP") \
+    X(OUTPUT_LACKS_ACP,   30, COPP_E_INVALIDARG,     0u,                           "OPM: the connector has no ACP") \
+    X(OUTPUT_LACKS_CGMSA, 31, COPP_E_INVALIDARG,     0u,                           "OPM: the connector has no CGMS-A") \
+    X(SRM_NEVER_SET,      32, COPP_E_INVALIDARG,     0u,                           "OPM: HDCP SRM version asked before this protected output set an SRM") \
+    X(INVALID_SRM,        33, COPP_E_INVALIDARG,     0u,                           "OPM: the SRM is invalid or its version is not ulSRMVersion") \
+    X(HFS_FAILED,         34, COPP_E_FAIL,           0u,                           "OPM: the hardware functionality scan failed (the opm ready hook)") \
+    X(SIGNALING_NOT_SUPPORTED,35,COPP_E_INVALIDARG,  0u,                           "OPM: the connector has no ACP/CGMS-A signaling (no TV protection standard)") \
+    X(SEMANTICS_NOT_SUPPORTED,36,COPP_E_INVALIDARG,  0u,                           "OPM: the adapter does not serve protected outputs of this semantics (no OAEP backend, certificate or permission)") \
+    X(NO_CERTIFICATE,     37, COPP_E_INVALIDARG,     0u,                           "OPM: no certificate registered for this certificate type") \
+    X(BAD_ARGUMENT,       38, COPP_E_INVALIDARG,     0u,                           "OPM: a value outside its enumeration, or a wrapper Size that is not the structure's") \
+    X(HDCP_BUSY,          39, COPP_DDERR_CURRENTLYNOTAVAIL, 0u,                    "OPM: every HDCP engine is in use on other outputs (set_protection returned DDERR_CURRENTLYNOTAVAIL)")
 
 enum {
 #define COPP__X(name, value, hr, win32, text) COPP_REASON_##name = value,
@@ -219,6 +295,65 @@ enum {
 #undef COPP__X
     COPP_REASON_COUNT_
 };
+
+/* NTSTATUS values the result map gives (ntstatus.h; spec OPM.md section 3),
+ * as int32_t like the HRESULTs. */
+#define COPP_NTSTATUS_SUCCESS            ((int32_t)0)
+#define COPP_NTSTATUS_UNSUCCESSFUL       COPP__HRESULT_FAIL(0xC0000001u)
+#define COPP_NTSTATUS_INVALID_PARAMETER  COPP__HRESULT_FAIL(0xC000000Du)
+#define COPP_NTSTATUS_NO_MEMORY          COPP__HRESULT_FAIL(0xC0000017u)
+#define COPP_NTSTATUS_DEVICE_NOT_READY   COPP__HRESULT_FAIL(0xC00000A3u)
+#define COPP_NTSTATUS_NOT_SUPPORTED      COPP__HRESULT_FAIL(0xC00000BBu)
+#define COPP_NTSTATUS_INVALID_DEVICE_STATE COPP__HRESULT_FAIL(0xC0000184u)
+#define COPP_NTSTATUS_DEVICE_BUSY        COPP__HRESULT_FAIL(0x80000011u) /* severity warning */
+#define COPP_NTSTATUS_GRAPHICS_OPM_RESOLUTION_TOO_HIGH COPP__HRESULT_FAIL(0xC01E0517u)
+
+/* HRESULT_FROM_WIN32 of a Win32 code w (1..65535): 0x8007xxxx. */
+#define COPP__HR_WIN32(w) COPP__HRESULT_FAIL(0x80070000u | (uint32_t)(w))
+
+/* The result map: every HRESULT copp returns, and HRESULT_FROM_WIN32 of every
+ * Win32 code copp_handle_videoparameters returns, with the Linux errno
+ * (returned negated by copp_hresult_to_errno) and the NTSTATUS
+ * (copp_hresult_to_ntstatus) a driver in those worlds hands on.  Columns:
+ * HRESULT, errno name, NTSTATUS, when copp returns it.  E_UNEXPECTED ->
+ * STATUS_INVALID_DEVICE_STATE follows the Recommendation of OPM.md 2.3;
+ * DDERR_TOOBIGSIZE -> STATUS_GRAPHICS_OPM_RESOLUTION_TOO_HIGH is OPM's code
+ * for the same condition (OPM.md 3).  E_INVALIDARG is also
+ * HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER). */
+#define COPP__RESULT_MAP(X) \
+    X(COPP_S_OK,                    0,          COPP_NTSTATUS_SUCCESS,            "success; HRESULT_FROM_WIN32(NO_ERROR)") \
+    X(COPP_E_UNEXPECTED,            EPROTO,     COPP_NTSTATUS_INVALID_DEVICE_STATE, "call out of order, bad MAC, bad signature, stale or busy session") \
+    X(COPP_E_INVALIDARG,            EINVAL,     COPP_NTSTATUS_INVALID_PARAMETER,  "bad sequence number, size, GUID, type, level, signaling, config; = HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER)") \
+    X(COPP_E_POINTER,               EFAULT,     COPP_NTSTATUS_INVALID_PARAMETER,  "a required pointer is NULL") \
+    X(COPP_E_OUTOFMEMORY,           ENOMEM,     COPP_NTSTATUS_NO_MEMORY,          "no free session or key slot; the crypto library could not allocate") \
+    X(COPP_E_FAIL,                  EIO,        COPP_NTSTATUS_UNSUCCESSFUL,       "a callback or the crypto library failed") \
+    X(COPP_DDERR_TOOBIGSIZE,        EOPNOTSUPP, COPP_NTSTATUS_GRAPHICS_OPM_RESOLUTION_TOO_HIGH, "the display mode cannot carry the protection") \
+    X(COPP_DDERR_UNSUPPORTEDMODE,   EOPNOTSUPP, COPP_NTSTATUS_NOT_SUPPORTED,      "a callback's own: the mode has no COPP") \
+    X(COPP_DDERR_CURRENTLYNOTAVAIL, EAGAIN,     COPP_NTSTATUS_DEVICE_NOT_READY,   "a callback's own: the hardware is not available now") \
+    X(COPP__HR_WIN32(COPP_ERROR_NOT_ENOUGH_MEMORY), ENOMEM, COPP_NTSTATUS_NO_MEMORY, "VIDEOPARAMETERS: every key slot is live") \
+    X(COPP__HR_WIN32(COPP_ERROR_GEN_FAILURE),       EIO,    COPP_NTSTATUS_UNSUCCESSFUL, "VIDEOPARAMETERS: a hardware or RNG callback failed") \
+    X(COPP__HR_WIN32(COPP_ERROR_NOT_SUPPORTED),     EOPNOTSUPP, COPP_NTSTATUS_NOT_SUPPORTED, "VIDEOPARAMETERS: the mode cannot carry the ACP level") \
+    X(COPP__HR_WIN32(COPP_ERROR_BUSY),              EBUSY,  COPP_NTSTATUS_DEVICE_BUSY, "VIDEOPARAMETERS: called from a callback of this connector")
+
+/* copp_hresult_from_win32 -- HRESULT_FROM_WIN32: 0 for COPP_NO_ERROR, else
+ * 0x80070000 | (w & 0xFFFF) as int32_t.  For the Win32 status of
+ * copp_handle_videoparameters, before copp_hresult_to_errno / _to_ntstatus. */
+COPP_API int32_t copp_hresult_from_win32(uint32_t w);
+/* copp_hresult_to_errno -- the Linux errno for a copp result, negated (0 for
+ * success), by the errno column of COPP__RESULT_MAP: -EPROTO, -EINVAL,
+ * -EFAULT, -ENOMEM, -EIO, -EOPNOTSUPP, -EAGAIN, -EBUSY.  The numbers are the
+ * errno macros visible where the implementation is compiled (<errno.h>; a
+ * kernel build includes <linux/errno.h> first), else Linux's generic ones
+ * (EIO 5, EAGAIN 11, ENOMEM 12, EFAULT 14, EBUSY 16, EINVAL 22, EPROTO 71,
+ * EOPNOTSUPP 95).  Any other HRESULT (a callback's own): -EIO when it is a
+ * failure (negative), 0 when it is a success. */
+COPP_API int copp_hresult_to_errno(int32_t hr);
+/* copp_hresult_to_ntstatus -- the NTSTATUS for a copp result, by the NTSTATUS
+ * column of COPP__RESULT_MAP (COPP_NTSTATUS_*).  Any other HRESULT (a
+ * callback's own): the NTSTATUS inside an HRESULT_FROM_NT value (FACILITY_NT
+ * bit 0x10000000 set, severity error), else STATUS_UNSUCCESSFUL for a
+ * failure and STATUS_SUCCESS for a success. */
+COPP_API int32_t copp_hresult_to_ntstatus(int32_t hr);
 
 /* >>types ------------------------------------------------------------------ */
 
@@ -229,6 +364,13 @@ enum {
 #define COPP_STATE_CERT_LENGTH_RETURNED 2u
 #define COPP_STATE_KEY_EXCHANGED        3u
 #define COPP_STATE_SESSION_ACTIVE       4u
+/* Protected-output states (OPM.md 2.1, names INFER there): a protected
+ * output is a session of a second kind on the same connector slots; its
+ * states are numbered after COPP's so that one transition table holds both
+ * kinds.  A destroyed output is COPP_STATE_CLOSED. */
+#define COPP_STATE_PO_CREATED           5u
+#define COPP_STATE_PO_RANDOM_ISSUED     6u
+#define COPP_STATE_PO_ACTIVE            7u
 
 /* Wire sizes and offsets (spec sections 5 and 9.12). */
 #define COPP_SIGNATURE_BYTES     256u  /* DXVA_COPPSignature */
@@ -435,6 +577,16 @@ enum {
 #define COPP_CALL_VIDEO_PARAMETERS      9u
 #define COPP_CALL_RESYNC                10u
 #define COPP_CALL_DROP_SESSION          11u
+/* The OPM entry points (copp_trace.call; rows of the one transition table). */
+#define COPP_CALL_OPM_GET_CERTIFICATE_SIZE      12u
+#define COPP_CALL_OPM_GET_CERTIFICATE           13u
+#define COPP_CALL_OPM_CREATE_PROTECTED_OUTPUT   14u
+#define COPP_CALL_OPM_GET_RANDOM_NUMBER         15u
+#define COPP_CALL_OPM_SET_SIGNING_KEY_AND_SEQUENCE_NUMBERS 16u
+#define COPP_CALL_OPM_GET_INFORMATION           17u
+#define COPP_CALL_OPM_GET_COPP_COMPATIBLE_INFORMATION 18u
+#define COPP_CALL_OPM_CONFIGURE_PROTECTED_OUTPUT 19u
+#define COPP_CALL_OPM_DESTROY_PROTECTED_OUTPUT  20u
 
 /* Video-port copy protection: IOCTL_VIDEO_HANDLE_VIDEOPARAMETERS (spec 13). */
 #define COPP_IOCTL_VIDEO_HANDLE_VIDEOPARAMETERS 0x00230020u
@@ -487,6 +639,217 @@ enum {
                                                (check_protection: DDERR_TOOBIGSIZE) */
 #define COPP_ERROR_INVALID_PARAMETER   87u  /* wrong Guid, command, or key */
 #define COPP_ERROR_BUSY               170u  /* called from a callback or trace hook of this connector */
+
+/* >>opm-types: OPM constants, GUIDs and layouts (OPM.md sections 4 - 6) ---- */
+
+/* Video output semantics (OPM_VIDEO_OUTPUT_SEMANTICS, DXGKMDT_OPM_VOS_*, 6.1). */
+#define COPP_OPM_VOS_COPP_SEMANTICS      0u
+#define COPP_OPM_VOS_OPM_SEMANTICS       1u
+#define COPP_OPM_VOS_OPM_INDIRECT_DISPLAY 2u /* treated as OPM semantics (A-OPM-12) */
+
+/* Certificate types (DXGKMDT_CERTIFICATE_TYPE, 6.13): index of
+ * copp_connector_desc.opm_certificate[]. */
+#define COPP_DXGKMDT_OPM_CERTIFICATE              0u /* X.509 chain, DER (OPM semantics) */
+#define COPP_DXGKMDT_COPP_CERTIFICATE             1u /* XrML chain (COPP semantics) */
+#define COPP_DXGKMDT_UAB_CERTIFICATE              2u
+#define COPP_DXGKMDT_INDIRECT_DISPLAY_CERTIFICATE 3u /* undescribed (A-OPM-12) */
+#define COPP_OPM_CERTIFICATE_TYPES                4u
+
+/* Protection types (OPM_PROTECTION_TYPE_*, 6.2).  Which semantics may name
+ * which: COPP_COMPATIBLE_HDCP only COPP; HDCP, DPCP, TYPE_ENFORCEMENT_HDCP
+ * only OPM; ACP and CGMS-A both (A-OPM-5, A-OPM-23). */
+#define COPP_OPM_PROTECTION_TYPE_NONE                  0x00000000u
+#define COPP_OPM_PROTECTION_TYPE_COPP_COMPATIBLE_HDCP  0x00000001u
+#define COPP_OPM_PROTECTION_TYPE_ACP                   0x00000002u
+#define COPP_OPM_PROTECTION_TYPE_CGMSA                 0x00000004u
+#define COPP_OPM_PROTECTION_TYPE_HDCP                  0x00000008u
+#define COPP_OPM_PROTECTION_TYPE_DPCP                  0x00000010u
+#define COPP_OPM_PROTECTION_TYPE_TYPE_ENFORCEMENT_HDCP 0x00000020u
+#define COPP_OPM_PROTECTION_TYPE_OTHER                 0x80000000u
+#define COPP_OPM_PROTECTION_TYPE_MASK                  0x8000003Fu /* DXGKMDT_OPM_PROTECTION_TYPE_MASK */
+
+/* Protection levels (6.3).  ACP and CGMS-A values are COPP's (COPP_ACP_LEVEL_*,
+ * COPP_CGMSA_*; the redistribution-control flag 0x08 only with COPP semantics). */
+#define COPP_OPM_HDCP_OFF 0u
+#define COPP_OPM_HDCP_ON  1u
+#define COPP_OPM_DPCP_OFF 0u
+#define COPP_OPM_DPCP_ON  1u
+#define COPP_OPM_TYPE_ENFORCEMENT_HDCP_OFF                         0u
+#define COPP_OPM_TYPE_ENFORCEMENT_HDCP_ON_WITH_NO_TYPE_RESTRICTION 1u
+#define COPP_OPM_TYPE_ENFORCEMENT_HDCP_ON_WITH_TYPE1_RESTRICTION   2u
+
+/* ulStatusFlags of every reply (OPM_STATUS_*, 6.4); the first two are
+ * COPP's dwFlags bits.  copp_connector_event and copp_connector_resync
+ * accept all four. */
+#define COPP_OPM_STATUS_NORMAL                  0x00u
+#define COPP_OPM_STATUS_LINK_LOST               0x01u
+#define COPP_OPM_STATUS_RENEGOTIATION_REQUIRED  0x02u
+#define COPP_OPM_STATUS_TAMPERING_DETECTED      0x04u /* OPM semantics; LINK_LOST under COPP semantics */
+#define COPP_OPM_STATUS_REVOKED_HDCP_DEVICE_ATTACHED 0x08u /* OPM semantics only, always with LINK_LOST */
+
+/* Connector types (D3DKMDT_VIDEO_OUTPUT_TECHNOLOGY as apps read it, 6.5);
+ * 0..6 and 8 are COPP's COPP_CONNECTOR_TYPE_* values. */
+#define COPP_OPM_CONNECTOR_TYPE_OTHER                0xFFFFFFFFu
+#define COPP_OPM_CONNECTOR_TYPE_VGA                  0u
+#define COPP_OPM_CONNECTOR_TYPE_SVIDEO               1u
+#define COPP_OPM_CONNECTOR_TYPE_COMPOSITE_VIDEO      2u
+#define COPP_OPM_CONNECTOR_TYPE_COMPONENT_VIDEO      3u
+#define COPP_OPM_CONNECTOR_TYPE_DVI                  4u
+#define COPP_OPM_CONNECTOR_TYPE_HDMI                 5u
+#define COPP_OPM_CONNECTOR_TYPE_LVDS                 6u
+#define COPP_OPM_CONNECTOR_TYPE_D_JPN                8u
+#define COPP_OPM_CONNECTOR_TYPE_SDI                  9u
+#define COPP_OPM_CONNECTOR_TYPE_DISPLAYPORT_EXTERNAL 10u
+#define COPP_OPM_CONNECTOR_TYPE_DISPLAYPORT_EMBEDDED 11u
+#define COPP_OPM_CONNECTOR_TYPE_UDI_EXTERNAL         12u
+#define COPP_OPM_CONNECTOR_TYPE_UDI_EMBEDDED         13u
+#define COPP_OPM_CONNECTOR_TYPE_RESERVED             14u /* D3DKMDT_VOT_SDTVDONGLE */
+#define COPP_OPM_CONNECTOR_TYPE_MIRACAST             15u
+#define COPP_OPM_CONNECTOR_TYPE_TRANSPORT_AGNOSTIC_DIGITAL_MODE_A 16u /* driver: INDIRECT_WIRED (A-OPM-11) */
+#define COPP_OPM_CONNECTOR_TYPE_TRANSPORT_AGNOSTIC_DIGITAL_MODE_B 17u /* driver: INDIRECT_VIRTUAL (A-OPM-11) */
+#define COPP_OPM_COPP_COMPATIBLE_CONNECTOR_TYPE_INTERNAL 0x80000000u /* COPP semantics flag */
+
+/* Bus type and implementation (6.6). */
+#define COPP_OPM_BUS_TYPE_OTHER      0u
+#define COPP_OPM_BUS_TYPE_PCI        1u
+#define COPP_OPM_BUS_TYPE_PCIX       2u
+#define COPP_OPM_BUS_TYPE_PCIEXPRESS 3u
+#define COPP_OPM_BUS_TYPE_AGP        4u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_INSIDE_OF_CHIPSET               0x00010000u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_TRACKS_ON_MOTHER_BOARD_TO_CHIP   0x00020000u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_TRACKS_ON_MOTHER_BOARD_TO_SOCKET 0x00030000u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_DAUGHTER_BOARD_CONNECTOR         0x00040000u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_DAUGHTER_BOARD_CONNECTOR_INSIDE_OF_NUAE 0x00050000u
+#define COPP_OPM_BUS_IMPLEMENTATION_MODIFIER_NON_STANDARD                     0x80000000u /* OPM semantics */
+#define COPP_OPM_COPP_COMPATIBLE_BUS_TYPE_INTEGRATED                          0x80000000u /* COPP semantics */
+
+/* TV protection standards and aspect ratios are COPP's
+ * (COPP_PROTECTION_STANDARD_*, COPP_ASPECT_RATIO_EN300294_*, 6.7, 6.8);
+ * interleave formats are COPP_SAMPLE_FORMAT_* (6.9); HDCP flags
+ * COPP_HDCP_FLAG_* (6.10, COPP semantics). */
+#define COPP_OPM_DVI_CHARACTERISTIC_1_0          1u
+#define COPP_OPM_DVI_CHARACTERISTIC_1_1_OR_ABOVE 2u
+#define COPP_OPM_OUTPUT_HARDWARE_PROTECTION_NOT_SUPPORTED 0u
+#define COPP_OPM_OUTPUT_HARDWARE_PROTECTION_SUPPORTED     1u
+
+/* Sizes (6.14, 4), bytes. */
+#define COPP_OPM_RANDOM_NUMBER_BYTES               16u  /* OPM_RANDOM_NUMBER */
+#define COPP_OPM_OMAC_BYTES                        16u  /* OPM_OMAC */
+#define COPP_OPM_ENCRYPTED_PARAMETERS_BYTES        256u /* OPM_ENCRYPTED_INITIALIZATION_PARAMETERS */
+#define COPP_OPM_GET_INFO_PARAMETERS_BYTES         4112u
+#define COPP_OPM_COPP_COMPATIBLE_GET_INFO_PARAMETERS_BYTES 4096u
+#define COPP_OPM_CONFIGURE_PARAMETERS_BYTES        4096u
+#define COPP_OPM_REQUESTED_INFORMATION_BYTES       4096u
+#define COPP_OPM_PARAMETERS_BYTES                  4056u /* abParameters (both directions) */
+#define COPP_OPM_REQUESTED_INFORMATION_SIZE        4076u /* abRequestedInformation */
+#define COPP_OPM_STANDARD_INFORMATION_BYTES        32u
+#define COPP_OPM_ACTUAL_OUTPUT_FORMAT_BYTES        44u
+#define COPP_OPM_OUTPUT_ID_DATA_BYTES              28u  /* packed (A-OPM-14) */
+#define COPP_OPM_ACP_AND_CGMSA_SIGNALING_BYTES     88u
+#define COPP_OPM_CONNECTED_HDCP_DEVICE_INFORMATION_BYTES 72u
+#define COPP_OPM_GET_CODEC_INFO_INFORMATION_BYTES  20u
+#define COPP_OPM_SET_PROTECTION_LEVEL_PARAMETERS_BYTES 16u
+#define COPP_OPM_SET_ACP_AND_CGMSA_SIGNALING_PARAMETERS_BYTES 64u
+#define COPP_OPM_SET_HDCP_SRM_PARAMETERS_BYTES     4u
+#define COPP_OPM_INITIALIZATION_PARAMETERS_BYTES   40u  /* decrypted: random | K | info start | configure start */
+#define COPP_OPM_OAEP_MAX_MESSAGE_BYTES            126u /* 256 - 2 * 64 - 2 (A-OPM-2) */
+
+/* Offsets.  OPM_GET_INFO_PARAMETERS (4.4), signed over bytes 16..4111. */
+#define COPP_OPM_GIP_OFF_OMAC              0u
+#define COPP_OPM_GIP_OFF_RNRANDOMNUMBER    16u
+#define COPP_OPM_GIP_OFF_GUIDINFORMATION   32u
+#define COPP_OPM_GIP_OFF_ULSEQUENCENUMBER  48u
+#define COPP_OPM_GIP_OFF_CBPARAMETERSSIZE  52u
+#define COPP_OPM_GIP_OFF_ABPARAMETERS      56u
+/* OPM_COPP_COMPATIBLE_GET_INFO_PARAMETERS (4.5), unsigned: DXVA_COPPStatusInput. */
+#define COPP_OPM_CGIP_OFF_RNRANDOMNUMBER   0u
+#define COPP_OPM_CGIP_OFF_GUIDINFORMATION  16u
+#define COPP_OPM_CGIP_OFF_ULSEQUENCENUMBER 32u
+#define COPP_OPM_CGIP_OFF_CBPARAMETERSSIZE 36u
+#define COPP_OPM_CGIP_OFF_ABPARAMETERS     40u
+/* OPM_CONFIGURE_PARAMETERS (4.6), signed over bytes 16..4095: DXVA_COPPCommand. */
+#define COPP_OPM_CP_OFF_OMAC               0u
+#define COPP_OPM_CP_OFF_GUIDSETTING        16u
+#define COPP_OPM_CP_OFF_ULSEQUENCENUMBER   32u
+#define COPP_OPM_CP_OFF_CBPARAMETERSSIZE   36u
+#define COPP_OPM_CP_OFF_ABPARAMETERS       40u
+/* OPM_REQUESTED_INFORMATION (4.7), signed by the driver over bytes 16..4095. */
+#define COPP_OPM_RI_OFF_OMAC               0u
+#define COPP_OPM_RI_OFF_CBREQUESTEDINFORMATIONSIZE 16u
+#define COPP_OPM_RI_OFF_ABREQUESTEDINFORMATION     20u
+/* Reply structures, offsets from abRequestedInformation (4.8 - 4.12, 4.14). */
+#define COPP_OPM_REPLY_OFF_RNRANDOMNUMBER  0u  /* every reply: the request's echo */
+#define COPP_OPM_REPLY_OFF_ULSTATUSFLAGS   16u /* every reply but CODEC_INFO */
+#define COPP_OPM_REPLY_OFF_ULINFORMATION   20u /* OPM_STANDARD_INFORMATION; 24, 28 reserved 0 */
+#define COPP_OPM_REPLY_OFF_ULDISPLAYWIDTH  20u /* OPM_ACTUAL_OUTPUT_FORMAT */
+#define COPP_OPM_REPLY_OFF_ULDISPLAYHEIGHT 24u
+#define COPP_OPM_REPLY_OFF_IFINTERLEAVEFORMAT 28u /* interleave value for both semantics (A-OPM-22) */
+#define COPP_OPM_REPLY_OFF_D3DFORMAT       32u
+#define COPP_OPM_REPLY_OFF_ULFREQUENCYNUMERATOR   36u
+#define COPP_OPM_REPLY_OFF_ULFREQUENCYDENOMINATOR 40u
+#define COPP_OPM_REPLY_OFF_OUTPUTID        20u /* OPM_OUTPUT_ID_DATA: UINT64 LE, unaligned */
+#define COPP_OPM_REPLY_OFF_ULAVAILABLETVPROTECTIONSTANDARDS 20u /* OPM_ACP_AND_CGMSA_SIGNALING */
+#define COPP_OPM_REPLY_OFF_ULACTIVETVPROTECTIONSTANDARD     24u
+#define COPP_OPM_REPLY_OFF_ULASPECTRATIOVALIDMASK1 32u /* Mask i at 32 + 8 (i - 1), Data i at 36 + 8 (i - 1) */
+#define COPP_OPM_REPLY_OFF_ULASPECTRATIODATA1      36u
+#define COPP_OPM_REPLY_OFF_ULHDCPFLAGS     20u /* OPM_CONNECTED_HDCP_DEVICE_INFORMATION */
+#define COPP_OPM_REPLY_OFF_KSVB            24u /* 5 bytes, least significant first */
+#define COPP_OPM_REPLY_OFF_MERIT           16u /* OPM_GET_CODEC_INFO_INFORMATION */
+/* Decrypted initialization parameters (4.16). */
+#define COPP_OPM_INIT_OFF_RANDOM           0u
+#define COPP_OPM_INIT_OFF_KEY              16u
+#define COPP_OPM_INIT_OFF_INFO_START       32u
+#define COPP_OPM_INIT_OFF_CONFIGURE_START  36u
+/* IddCx wrappers (1.3): UINT Size at 0, the OPM structure at 4. */
+#define COPP_IDDCX_OPM_RANDOM_NUMBER_BYTES       20u   /* IDDCX_OPM_GET_RANDOM_NUMBER */
+#define COPP_IDDCX_OPM_ENCRYPTED_PARAMETERS_BYTES 260u /* IDDCX_OPM_ENCRYPTED_INITIALIZATION_PARAMETERS */
+#define COPP_IDDCX_OPM_GET_INFO_PARAMETERS_BYTES 4116u /* IDDCX_OPM_GET_INFO_PARAMETERS */
+#define COPP_IDDCX_OPM_REQUESTED_INFORMATION_BYTES 4100u /* IDDCX_OPM_REQUESTED_INFORMATION */
+#define COPP_IDDCX_OPM_CONFIGURE_PARAMETERS_BYTES 4100u /* IDDCX_OPM_CONFIGURE_PARAMETERS */
+
+/* Information requests (5.1), the 16 bytes on the wire.  The first eight
+ * are COPP's status-request GUIDs. */
+#define COPP_GUID_OPM_GET_CONNECTOR_TYPE             COPP_GUID_DXVA_COPPQueryConnectorType
+#define COPP_GUID_OPM_GET_SUPPORTED_PROTECTION_TYPES COPP_GUID_DXVA_COPPQueryProtectionType
+#define COPP_GUID_OPM_GET_VIRTUAL_PROTECTION_LEVEL   COPP_GUID_DXVA_COPPQueryLocalProtectionLevel
+#define COPP_GUID_OPM_GET_ACTUAL_PROTECTION_LEVEL    COPP_GUID_DXVA_COPPQueryGlobalProtectionLevel
+#define COPP_GUID_OPM_GET_ACTUAL_OUTPUT_FORMAT       COPP_GUID_DXVA_COPPQueryDisplayData
+#define COPP_GUID_OPM_GET_ADAPTER_BUS_TYPE           COPP_GUID_DXVA_COPPQueryBusData
+#define COPP_GUID_OPM_GET_ACP_AND_CGMSA_SIGNALING    COPP_GUID_DXVA_COPPQuerySignaling
+#define COPP_GUID_OPM_GET_CONNECTED_HDCP_DEVICE_INFORMATION COPP_GUID_DXVA_COPPQueryHDCPKeyData
+#define COPP_GUID_OPM_GET_CURRENT_HDCP_SRM_VERSION \
+    {0xFF,0xCE,0xC5,0x99,0x1D,0x5F,0x79,0x48,0x81,0xC1,0xC5,0x24,0x43,0xC9,0x48,0x2B}
+#define COPP_GUID_OPM_GET_OUTPUT_ID \
+    {0xF3,0x6D,0xCB,0x72,0x4F,0x24,0xCE,0x40,0xB0,0x9E,0x20,0x50,0x6A,0xF6,0x30,0x2F}
+#define COPP_GUID_OPM_GET_DVI_CHARACTERISTICS \
+    {0xBB,0xB3,0x70,0xA4,0xD7,0x5D,0x72,0x41,0x83,0x9C,0x3D,0x37,0x76,0xE0,0xEB,0xF5}
+#define COPP_GUID_OPM_GET_CODEC_INFO \
+    {0x91,0x44,0x37,0x4F,0x5F,0x8F,0x45,0x44,0x9D,0xBA,0x95,0x58,0x8F,0x6B,0x58,0xB4}
+#define COPP_GUID_OPM_GET_OUTPUT_HARDWARE_PROTECTION_SUPPORT \
+    {0x89,0x95,0x12,0x3B,0xF8,0x2A,0xF0,0x4E,0x96,0xA2,0x70,0x4A,0x84,0x5A,0x21,0x8E}
+/* Configure commands (5.2); the first two are COPP's command GUIDs. */
+#define COPP_GUID_OPM_SET_PROTECTION_LEVEL           COPP_GUID_DXVA_COPPSetProtectionLevel
+#define COPP_GUID_OPM_SET_ACP_AND_CGMSA_SIGNALING    COPP_GUID_DXVA_COPPSetSignaling
+#define COPP_GUID_OPM_SET_HDCP_SRM \
+    {0xD1,0xF5,0x5E,0x8B,0x0D,0xC3,0xFF,0x44,0x84,0xA5,0xEA,0x71,0xDC,0xE7,0x8F,0x13}
+#define COPP_GUID_OPM_SET_PROTECTION_LEVEL_ACCORDING_TO_CSS_DVD \
+    {0x3E,0x33,0xCE,0x39,0xC0,0x4C,0xAE,0x44,0xBF,0xCC,0xDA,0x50,0xB5,0xF8,0x2E,0x72}
+/* Other identifiers (5.3). */
+#define COPP_GUID_IID_IOPMVideoOutput \
+    {0x9D,0x15,0x15,0x0A,0xC7,0x41,0x56,0x44,0x93,0xE1,0x28,0x4C,0xD6,0x1D,0x4E,0x8D}
+#define COPP_GUID_DEVINTERFACE_OPM \
+    {0xDE,0x72,0x46,0xBF,0x4E,0x6B,0xE4,0x4B,0xA3,0x25,0x68,0xA9,0x1E,0xA4,0x9C,0x09}
+#define COPP_GUID_DEVINTERFACE_OPM_2_JTP \
+    {0xA4,0xEE,0x29,0xE9,0xF1,0xB9,0x7B,0x40,0xAA,0xB9,0xAB,0x08,0xBB,0x44,0xFB,0xF4}
+#define COPP_GUID_DEVINTERFACE_OPM_2 \
+    {0x26,0x87,0x09,0x7F,0xBB,0x2E,0xF3,0x4F,0xA2,0x7F,0x10,0x46,0xB9,0x5D,0xC5,0x17}
+#define COPP_GUID_DEVINTERFACE_OPM_3 \
+    {0xB1,0x2C,0x3A,0x69,0x8D,0x8C,0xB6,0x4A,0x95,0x55,0x4B,0x85,0xEF,0x2C,0x7C,0x6B}
+#define COPP_DXGK_OPM_INTERFACE_VERSION_1 0x01u
+
+/* Connector-description flags (copp_connector_desc.opm_flags). */
+#define COPP_OPM_ALLOW_INDIRECT_DISPLAY 0x1u /* WDDM path accepts semantics 2 (A-OPM-12); the
+                                                IddCx helpers always do */
 
 /* >>backends --------------------------------------------------------------- */
 
@@ -614,13 +977,71 @@ typedef struct copp_crypto {
      * there, all zero at the least).  copp wipes ctx itself afterwards.
      * NULL: nothing to release. */
     void (*mac_release)(void *user, copp_mac_ctx *ctx);
+    /* Optional: RSAES-OAEP decryption for OPM semantics (OPM.md 7.2, A-OPM-1):
+     * SHA-512, MGF1-SHA-512, empty label, 2048-bit key; ct is the 256-byte
+     * ciphertext as a big-endian integer (PKCS #1 octet string, no byte
+     * reversal).  Called with copp_connector_desc.opm_crypto_user (the OPM
+     * key's object).  msg receives the decoded message M, *msg_len its
+     * length (0..126).  Returns COPP_S_OK; COPP_E_UNEXPECTED for every
+     * ciphertext that does not decode (c >= n, any OAEP padding or label
+     * check) -- one result, so that no padding oracle reaches the caller;
+     * another negative HRESULT on an internal failure.  NULL: the adapter
+     * serves no OPM-semantics protected output
+     * (COPP_STATUS_GRAPHICS_OPM_NOT_SUPPORTED at create).  Never used for
+     * COPP semantics (those use rsa_decrypt, OPM.md 7.3). */
+    int32_t (*oaep_decrypt)(void *user, const uint8_t ct[256], uint8_t msg[256], size_t *msg_len);
 } copp_crypto;
+
+/* What OPM needs of the hardware beyond copp_hw_ops (OPM.md 16, 11.5, 11.6,
+ * 5.1, 1.2).  Every member is optional; each says what NULL means.  Every op
+ * returns COPP_S_OK or a negative HRESULT; a failure makes the OPM call that
+ * needed it return COPP_STATUS_GRAPHICS_OPM_DRIVER_INTERNAL_ERROR and change
+ * nothing (except where noted).  The level, type, display-data, KSV,
+ * signaling and TV-standard data of protected outputs come from copp_hw_ops
+ * as for COPP sessions. */
+typedef struct copp_opm_ops {
+    /* The hardware functionality scan gate (1.2): called first by every OPM
+     * entry point; waits until the scan has completed and returns COPP_S_OK,
+     * or a failure: the call returns COPP_STATUS_GRAPHICS_PVP_HFS_FAILED.
+     * NULL: always ready. */
+    int32_t (*ready)(void *user);
+    /* D3DKMDT_VIDEO_OUTPUT_TECHNOLOGY for OPM-semantics CONNECTOR_TYPE
+     * (COPP_OPM_CONNECTOR_TYPE_*, 16/17 passed through, A-OPM-11).  NULL: the
+     * value of copp_hw_ops.get_connector_type (COPP semantics always use that). */
+    int32_t (*get_output_technology)(void *user, uint32_t *vot);
+    /* Bus type | one implementation modifier | optional NON_STANDARD for
+     * OPM-semantics ADAPTER_BUS_TYPE.  NULL: copp_hw_ops.get_bus_type's
+     * value without its COPP INTEGRATED flag. */
+    int32_t (*get_bus_type)(void *user, uint32_t *bus);
+    /* A stable 64-bit id of the connector (GET_OUTPUT_ID, 11.5): the same for
+     * every output on it.  NULL: GET_OUTPUT_ID returns COPP_STATUS_NOT_SUPPORTED. */
+    int32_t (*get_output_id)(void *user, uint64_t *id);
+    /* COPP_OPM_DVI_CHARACTERISTIC_* (GET_DVI_CHARACTERISTICS, DVI connectors
+     * only).  NULL, or COPP_E_INVALIDARG returned: COPP_STATUS_NOT_SUPPORTED
+     * (A-OPM-17). */
+    int32_t (*get_dvi_characteristics)(void *user, uint32_t *dvi);
+    /* Validate (DCP signature, HDCP 1.1 section 5 format) and store an SRM
+     * of `version` (bits 0..15 of ulSRMVersion, already checked against the
+     * SRM's own version field, A-OPM-20).  Returns COPP_S_OK (valid and in
+     * effect, or valid and older than the connector's: copp keeps the
+     * highest), COPP_E_INVALIDARG (invalid: COPP_STATUS_GRAPHICS_OPM_INVALID_SRM),
+     * or another failure.  NULL: every SET_HDCP_SRM on an HDCP connector is
+     * COPP_STATUS_NOT_SUPPORTED. */
+    int32_t (*set_hdcp_srm)(void *user, const uint8_t *srm, uint32_t srm_len, uint32_t version);
+    /* COPP_OPM_OUTPUT_HARDWARE_PROTECTION_* (A-OPM-21).  NULL: NOT_SUPPORTED (0). */
+    int32_t (*get_hardware_protection)(void *user, uint32_t *value);
+    /* GET_CODEC_INFO (4.14): the merit of the codec named by verifier
+     * (cbVerifier bytes: a CLSID or a NUL-terminated UTF-16 link).  NULL, or
+     * COPP_E_INVALIDARG returned (unknown codec): COPP_STATUS_NOT_SUPPORTED. */
+    int32_t (*get_codec_info)(void *user, const uint8_t *verifier, uint32_t verifier_len, uint32_t *merit);
+} copp_opm_ops;
 
 struct copp_session;
 
 /* One trace record per public call on an initialized connector (optional
  * hook in the descriptor), written when the call's update is complete; none
- * for a call refused as busy (COPP_REASON_BUSY).  The hook must not call
+ * for a call refused as busy (COPP_REASON_BUSY), nor for a copp_connector_init
+ * refused for its desc (NULL, missing ops) before it looks at c.  The hook must not call
  * into copp (CONVENTIONS: such calls are refused). */
 typedef struct copp_trace {
     uint32_t call;                      /* COPP_CALL_* */
@@ -644,14 +1065,29 @@ typedef struct copp_connector_desc {
     uint32_t           certificate_len;  /* bytes (spec 10.2, A26) */
     void (*trace)(void *user, const copp_trace *t);  /* optional */
     void              *trace_user;
+    /* OPM (all optional; zero: no OPM-semantics outputs, COPP semantics only).
+     * Certificates are handed out verbatim by copp_opm_get_certificate,
+     * indexed by COPP_DXGKMDT_*_CERTIFICATE; entry COPP_DXGKMDT_COPP_CERTIFICATE,
+     * when NULL, is the COPP certificate above (OPM.md 7.7). */
+    const uint8_t     *opm_certificate[COPP_OPM_CERTIFICATE_TYPES];
+    uint32_t           opm_certificate_len[COPP_OPM_CERTIFICATE_TYPES];
+    const copp_opm_ops *opm;      /* optional hooks; NULL: every default */
+    void              *opm_user;  /* first argument of the opm hooks (NULL: hw_user) */
+    void              *opm_crypto_user; /* crypto user for oaep_decrypt: the OPM key (NULL: crypto_user) */
+    uint32_t           opm_flags; /* COPP_OPM_ALLOW_INDIRECT_DISPLAY */
+#ifdef COPP_WITH_RECORDER
+    struct copp_recorder *recorder;   /* optional: one transcript record per call (>>recorder) */
+#endif
 } copp_connector_desc;
 
 /* >>objects ---------------------------------------------------------------- */
 
-#define COPP__TYPES 3u   /* protection types, indexed by: */
-#define COPP__T_HDCP  0
+#define COPP__TYPES 4u   /* protection types, indexed by: */
+#define COPP__T_HDCP  0  /* the HDCP engine: COPP's HDCP, OPM's HDCP, COPP-compatible and
+                            type-enforcement HDCP (A-OPM-9); level 2 = type-1 restriction */
 #define COPP__T_ACP   1
 #define COPP__T_CGMSA 2
+#define COPP__T_DPCP  3  /* OPM semantics only */
 #define COPP__LEVELS 16u /* per-type level slots (CGMS-A values 0..12) */
 
 /* A COPP session ("COPP device" in Microsoft's words).  Caller-owned: zeroed
@@ -682,7 +1118,12 @@ typedef struct copp__slot {
     uint32_t level[COPP__TYPES];       /* local level per type; COPP_LEVEL_NOT_AVAILABLE if unsupported */
     uint32_t status_seq;               /* next expected status dwSequence */
     uint32_t command_seq;              /* next expected command dwSequence */
-    uint32_t pending_flags;            /* latched COPP_STATUS_* events (spec 11, A15) */
+    uint32_t pending_flags;            /* latched COPP_STATUS_* / COPP_OPM_STATUS_* events (spec 11, A15) */
+    /* protected outputs only (OPM.md 16.4) */
+    uint32_t semantics;                /* COPP_OPM_VOS_*, fixed at create */
+    uint32_t hdcp_virtual;             /* virtual level of HDCP (0x8) or COPP-compatible HDCP (0x1) */
+    uint32_t te_virtual;               /* virtual level of type-enforcement HDCP (0x20) */
+    uint32_t srm_set;                  /* 1 once this output has set a valid SRM (A-OPM-19) */
 } copp__slot;
 
 /* A physical output connector shared by sessions.  Caller-owned. */
@@ -699,7 +1140,32 @@ typedef struct copp_connector {
     copp__slot sessions[COPP_MAX_SESSIONS];      /* open sessions, [0, nsessions) */
     struct { uint32_t key, level; } vp_keys[COPP_MAX_VP_KEYS]; /* live video-port keys (spec 13.3) */
     uint32_t nvp_keys;
+    uint32_t srm_version;                        /* highest valid SRM version in effect (A-OPM-19) */
+    uint32_t srm_valid;                          /* 1 once any output set a valid SRM */
+    uint32_t revoked;                            /* a revoked HDCP device is attached (A-OPM-8) */
+#ifdef COPP_WITH_RECORDER
+    struct {   /* with a recorder, desc.hw / desc.crypto are these recording shims (user: c) */
+        copp_hw_ops hw;                 /* the caller's ops, each non-NULL one through its shim */
+        copp_crypto crypto;
+        const copp_hw_ops *user_hw;     /* what the caller's desc gave */
+        void *user_hw_user;
+        const copp_crypto *user_crypto;
+        void *user_crypto_user;
+        void *user_opm_crypto_user;     /* oaep_decrypt's user as the caller's desc resolves it */
+    } rec;
+#endif
 } copp_connector;
+
+/* An OPM protected output (OPM.md 2; "PO"): a session of a second kind on
+ * the connector's slots, with the states COPP_STATE_PO_*, bound and checked
+ * exactly as a copp_session.  Caller-owned; zeroed (or destroyed) storage
+ * before copp_opm_create_protected_output; its address is the handle a
+ * DxgkDdiOPM* call or IDDCX_OPMCTX maps to.  Fields are private.  The PO's
+ * random number lives in s.rgh, its key K in s.mac; semantics, counters,
+ * virtual levels and latched events are the connector's record. */
+typedef struct copp_opm_output {
+    copp_session s;
+} copp_opm_output;
 
 /* >>api -------------------------------------------------------------------- */
 
@@ -724,14 +1190,21 @@ typedef struct copp_connector {
  * quiet.  Openings are numbered on: a re-init keeps counting, and fresh
  * storage starts at a random epoch (8 bytes from randombytes), so that
  * sessions of the storage's earlier life stay refused (see CONVENTIONS).
+ * Re-entry: while an init runs, c is busy (CONVENTIONS): every call its
+ * callbacks make on c is refused as busy and changes nothing.  On fresh
+ * storage that is a marker in c's initialized word until the init returns
+ * (the old word is put back on failure); fresh storage that happens to hold
+ * that marker (0x494E4954) is refused as busy too: zero it.
  * Returns COPP_S_OK; COPP_E_POINTER if c or desc is NULL, or the certificate
  * pointer is NULL with a non-zero length; COPP_E_UNEXPECTED if c is in use
- * (traced with COPP_REASON_CONNECTOR_IN_USE) or busy (called from one of its
- * own callbacks: COPP_REASON_BUSY, not traced); COPP_E_INVALIDARG if a
- * required op is missing or the hardware reports types outside
- * HDCP|ACP|CGMS-A; the HRESULT of get_protection_types if it fails;
- * COPP_E_FAIL if randombytes fails (fresh storage only).  c untouched on
- * failure. */
+ * (COPP_REASON_CONNECTOR_IN_USE) or busy (called from one of its own
+ * callbacks, or from a callback of its running first init:
+ * COPP_REASON_BUSY, not traced); COPP_E_INVALIDARG if a required op is
+ * missing or the hardware reports types outside HDCP|ACP|CGMS-A; the
+ * HRESULT of get_protection_types if it fails; COPP_E_FAIL if randombytes
+ * fails (fresh storage only).  c untouched on failure.  Traced (with the
+ * hook c already has) when c was initialized, unless refused as busy or for
+ * desc's pointers and ops, which are checked before c is looked at. */
 COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_desc *desc);
 
 /* copp_open -- COPPOpenVideoSession (spec 4.1).
@@ -873,10 +1346,12 @@ COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags
  * that raises the key's level (ACTIVATE above 0, CHANGE up) is checked and
  * written; then the other flagged members go to vp_set; then a move that
  * lowers or keeps it (CHANGE down, DEACTIVATE, ACTIVATE at 0).  If vp_set
- * fails, a raise made before it is taken back and nothing else has
- * happened, so a failed SET changes nothing, hardware included (only if
- * that lowering's own write fails too does the hardware keep the higher
- * level, fail closed, with LinkLost to every session).  A lowering after
+ * fails, a raise made before it is taken back and the hardware is put
+ * back at the ACP level it carried before the call (which is not the
+ * derived level when an earlier lowering was refused), and nothing else has
+ * happened (no event is latched), so a failed SET changes nothing, hardware included (only if
+ * that restoring write fails too does the hardware keep the raised level,
+ * fail closed, with LinkLost to every session).  A lowering after
  * vp_set cannot fail the call: the key takes its new level (or is released)
  * even if the hardware refuses the write, which keeps the level (fail
  * closed; sessions hear LinkLost).  A key is redrawn at most 8 times while
@@ -941,6 +1416,107 @@ COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_s
                                        uint32_t lighting, uint32_t primaries,
                                        uint32_t transfer_function);
 
+/* >>recorder (optional: COPP_WITH_RECORDER) --------------------------------- */
+/* Transcript format constants (docs/transcript.md): header, record, item
+ * kinds and ids.  Defined in every configuration, for readers. */
+#define COPP_TRANSCRIPT_MAGIC        "CPTR"   /* bytes 0..3 of a transcript */
+#define COPP_TRANSCRIPT_HEADER_BYTES 40u
+#define COPP_REC_HEADER_BYTES        12u      /* u32 length, u32 seq, u16 call, u16 0 */
+#define COPP_REC_ITEM_HEADER_BYTES   4u       /* u8 kind, u8 id, u16 payload length */
+#define COPP_REC_END_BYTES           44u      /* payload of the END item */
+#define COPP_REC_NONE                0xFFFFFFFFu /* END slot: no session; WIRE length: a NULL pointer */
+#define COPP_REC_KIND_INPUT    1u
+#define COPP_REC_KIND_CALLBACK 2u
+#define COPP_REC_KIND_OUTPUT   3u
+#define COPP_REC_KIND_END      4u
+#define COPP_REC_ITEM_ARGS     1u   /* input: u32 NULL-pointer mask, u32 scalar argument */
+#define COPP_REC_ITEM_WIRE     2u   /* input/output: u32 full length, leading bytes to the last non-zero */
+#define COPP_REC_ITEM_DESC     3u   /* input of init: the connector description */
+#define COPP_REC_ITEM_VALUE    4u   /* output: u32 */
+#define COPP_REC_ITEM_WITHHELD 5u   /* output: u32 length of a secret not stored */
+#define COPP_REC_CB_GET_PROTECTION_TYPES 1u   /* callbacks: copp_hw_ops in member order */
+#define COPP_REC_CB_SET_PROTECTION       2u
+#define COPP_REC_CB_GET_PROTECTION       3u
+#define COPP_REC_CB_CHECK_PROTECTION     4u
+#define COPP_REC_CB_GET_CONNECTOR_TYPE   5u
+#define COPP_REC_CB_GET_BUS_TYPE         6u
+#define COPP_REC_CB_GET_DISPLAY_DATA     7u
+#define COPP_REC_CB_GET_HDCP_KEY_DATA    8u
+#define COPP_REC_CB_GET_TV_STANDARDS     9u
+#define COPP_REC_CB_SET_SIGNALING        10u
+#define COPP_REC_CB_VP_GET               11u
+#define COPP_REC_CB_VP_SET               12u
+#define COPP_REC_CB_RANDOMBYTES          32u  /* then copp_crypto in member order */
+#define COPP_REC_CB_RSA_DECRYPT          33u
+#define COPP_REC_CB_MAC_INIT             34u
+#define COPP_REC_CB_MAC                  35u
+#define COPP_REC_CB_MAC_RELEASE          36u
+#define COPP_REC_CB_OAEP_DECRYPT         37u
+
+#ifdef COPP_WITH_RECORDER
+/* Field diagnostics: with desc.recorder set, every public call on the
+ * connector (copp_connector_init and every call that reaches it, as the
+ * trace: none for a call refused as busy) appends one record to a
+ * caller-owned ring buffer: the call, its inputs as wire bytes, every
+ * hardware and crypto callback it made with its arguments and results, its
+ * outputs and its result.  copp_recorder_export writes the transcript (a
+ * header, then the records oldest first); coppdump --replay re-executes it.
+ * Format, sizes and secrets policy: docs/transcript.md (version
+ * COPP_TRANSCRIPT_VERSION).  Key material is never stored: kDI, the
+ * decrypted start sequence (but its two start sequence numbers, which the
+ * next command and status request carry in the clear), the RSA output, rGH
+ * (its RNG bytes and the key exchange's output) and a computed tag that did
+ * not match (BAD_MAC) are replaced by their lengths; ciphertexts and the
+ * MACs that go on the wire are kept.  When the ring is full the oldest
+ * records are dropped (counted in the header); a record larger than the
+ * whole ring is dropped too.  No allocation; the callbacks cost one shim
+ * call each.  The recorder belongs to one connector and is serialized with
+ * it (CONVENTIONS, Locking). */
+#define COPP_TRANSCRIPT_VERSION 1u
+#define COPP_VERSION_NUMBER     0x000100u   /* 0.1.0: major << 16 | minor << 8 | patch */
+/* DANGEROUS, debug only: keep kDI (the session's MAC key) in the
+ * transcript, so that a replay can re-verify every MAC.  Anyone holding
+ * such a transcript can forge commands and replies for its sessions while
+ * they live.  Never in a release build or a field report from a user. */
+#define COPP_RECORDER_KEEP_MAC_KEY 0x1u
+
+/* A recorder: caller storage, set up by copp_recorder_init; fields private. */
+typedef struct copp_recorder {
+    uint8_t *buf;          /* the ring: cap bytes of caller storage */
+    uint32_t cap;
+    uint32_t flags;        /* COPP_RECORDER_* */
+    uint32_t tail;         /* ring offset of the oldest whole record */
+    uint32_t used;         /* bytes of whole records from tail */
+    uint32_t records;      /* whole records held */
+    uint32_t next_seq;     /* number of the next record (the first is 0) */
+    uint32_t dropped;      /* records dropped: evicted by newer ones, or larger than the ring */
+    uint32_t protection_types; /* the connector's, as its last init read them */
+    uint32_t open;         /* 1 while a call's record is being written */
+    uint32_t len;          /* bytes of the record being written */
+    uint32_t lost;         /* 1: it did not fit; it is dropped at its end */
+    uint32_t call;         /* its COPP_CALL_* */
+    uint32_t tag_at;       /* record offset of a command's computed tag (its kept byte); 0: none */
+} copp_recorder;
+
+/* copp_recorder_init -- an empty recorder over buf.
+ *   buf, cap  caller storage for the ring (at least 64 bytes; a record is
+ *             about 100 bytes to 4.3 KB, docs/transcript.md); kept, not copied.
+ *   flags     0, or COPP_RECORDER_KEEP_MAC_KEY (dangerous, see above).
+ * Set desc.recorder to it before copp_connector_init.
+ * Returns COPP_S_OK; COPP_E_POINTER (NULL r or buf); COPP_E_INVALIDARG (cap
+ * < 64 or > 2^30, unknown flag bits). */
+COPP_API int32_t copp_recorder_init(copp_recorder *r, uint8_t *buf, uint32_t cap, uint32_t flags);
+
+/* copp_recorder_export -- the transcript: the 40-byte header, then every
+ * whole record held, oldest first (docs/transcript.md).
+ *   out  receives it; NULL: only *len is set (the size needed).
+ *   cap  bytes at out.
+ * Call it between calls on the connector (not from a callback).
+ * Returns COPP_S_OK; COPP_E_POINTER (NULL r or len); COPP_E_INVALIDARG
+ * (cap < *len, which is set; nothing written). */
+COPP_API int32_t copp_recorder_export(const copp_recorder *r, uint8_t *out, uint32_t cap, uint32_t *len);
+#endif /* COPP_WITH_RECORDER */
+
 /* An RSA private key as big-endian byte strings, in PKCS #1 order, for the
  * optional backends.  d is needed by the OpenSSL backend only. */
 typedef struct copp_bytes { const uint8_t *p; size_t len; } copp_bytes;
@@ -948,9 +1524,244 @@ typedef struct copp_rsa_private_key {
     copp_bytes n, e, d, p, q, dp, dq, qinv;
 } copp_rsa_private_key;
 
+/* >>opm: Output Protection Manager entry points (OPM.md) ------------------ */
+/* STATUS OF THIS REVISION: declarations only.  The nine entry points and
+ * the eight IddCx helpers below are NOT YET IMPLEMENTED: each returns
+ * COPP_STATUS_NOT_SUPPORTED and changes nothing.  The accessors,
+ * copp_ntstatus_str and the app helpers work. */
+/* Shaped like the nine v1 DxgkDdiOPM* DDIs (OPM.md 1.2): the adapter is the
+ * connector (one copp_connector per physical output; the certificates and
+ * the OPM key are the same in every connector of an adapter), a protected
+ * output is a caller-owned copp_opm_output bound to one connector (its
+ * address is the handle), wire structures are byte arrays (little-endian,
+ * GUIDs in Windows memory order), results are NTSTATUS (COPP_STATUS_*).
+ * The driver maps D3DDDI_VIDEO_PRESENT_TARGET_ID to the connector itself and
+ * returns COPP_STATUS_GRAPHICS_OPM_SPANNING_MODE_ENABLED /
+ * _THEATER_MODE_ENABLED for a target that drives several connectors.
+ *
+ * Common to every call (docs/opm-core.md):
+ *   - the opm ready hook (HFS gate, 1.2) runs first: failure
+ *     COPP_STATUS_GRAPHICS_PVP_HFS_FAILED;
+ *   - po NULL, not bound to an initialized connector, a stale copy or a
+ *     COPP session's storage: COPP_STATUS_GRAPHICS_OPM_INVALID_HANDLE (2.3);
+ *     other NULL pointers: COPP_STATUS_GRAPHICS_OPM_INVALID_POINTER;
+ *   - a call in the wrong state (2.2; repeated GetRandomNumber or
+ *     SetSigningKey, a request before SetSigningKey) and a call re-entered
+ *     from a callback: COPP_STATUS_INVALID_DEVICE_STATE (A-OPM-3);
+ *   - a failed call changes nothing: no state, level, counter, event,
+ *     register or output byte (only the diagnostic last_reason);
+ *   - a failing hardware or crypto callback:
+ *     COPP_STATUS_GRAPHICS_OPM_DRIVER_INTERNAL_ERROR;
+ *   - the trace hook gets one record per call (COPP_CALL_OPM_*), the
+ *     po's embedded session as copp_trace.session.
+ * Check order (A-OPM-7): handle, state, semantics, OMAC, sequence number,
+ * size and GUID, content; the untrusted payload is read only after the OMAC
+ * passed.  Sequence numbers advance only on success (A-OPM-6, COPP A4),
+ * modulo 2^32; -DCOPP_OPM_ADVANCE_ON_MATCH advances them once OMAC and
+ * number match, whatever follows. */
+
+/* copp_opm_get_certificate_size -- DxgkDdiOPMGetCertificateSize (7.7).
+ *   certificate_type  COPP_DXGKMDT_*_CERTIFICATE.
+ *   size              receives the registered certificate's length, bytes.
+ * Adapter-level: no protected output, no state.  Returns
+ * COPP_STATUS_SUCCESS; COPP_STATUS_GRAPHICS_OPM_INVALID_POINTER (NULL c or
+ * size); COPP_STATUS_INVALID_DEVICE_STATE (c not initialized, or busy);
+ * COPP_STATUS_INVALID_PARAMETER (type > 3); for a type with no certificate
+ * registered (NULL, length 0): COPP_STATUS_GRAPHICS_OPM_NOT_SUPPORTED (OPM
+ * and indirect-display), _COPP_NOT_SUPPORTED, _UAB_NOT_SUPPORTED;
+ * COPP_STATUS_GRAPHICS_PVP_HFS_FAILED. */
+COPP_API int32_t copp_opm_get_certificate_size(copp_connector *c, uint32_t certificate_type, uint32_t *size);
+
+/* copp_opm_get_certificate -- DxgkDdiOPMGetCertificate (7.7).
+ *   buf, size  receives exactly the registered bytes; size must be at least
+ *              the certificate length (bytes after it are not written).
+ * Returns what copp_opm_get_certificate_size returns, and
+ * COPP_STATUS_GRAPHICS_PVP_INVALID_CERTIFICATE_LENGTH (size too small). */
+COPP_API int32_t copp_opm_get_certificate(copp_connector *c, uint32_t certificate_type, uint8_t *buf, uint32_t size);
+
+/* copp_opm_create_protected_output -- DxgkDdiOPMCreateProtectedOutput (2.1, 11.2).
+ *   po         caller storage, zeroed or destroyed; becomes COPP_STATE_PO_CREATED.
+ *   semantics  COPP_OPM_VOS_*: fixed for the output's life.
+ * Draws the output's 128-bit random number (randombytes) and counts the
+ * output at level 0 of every supported type (no hardware write), as
+ * copp_open does for a COPP session.  OPM semantics need crypto->oaep_decrypt
+ * and an OPM certificate; indirect-display semantics (2, treated as OPM:
+ * A-OPM-12) also COPP_OPM_ALLOW_INDIRECT_DISPLAY in desc.opm_flags.
+ * Returns COPP_STATUS_SUCCESS; _OPM_INVALID_POINTER (NULL c or po);
+ * COPP_STATUS_INVALID_DEVICE_STATE (c not initialized or busy; po already
+ * created); COPP_STATUS_GRAPHICS_OPM_INVALID_HANDLE (po claims another
+ * opening); COPP_STATUS_INVALID_PARAMETER (semantics > 2);
+ * COPP_STATUS_GRAPHICS_OPM_NOT_SUPPORTED (OPM or indirect semantics not
+ * served); COPP_STATUS_NO_MEMORY (COPP_MAX_SESSIONS sessions and outputs on
+ * c); _OPM_DRIVER_INTERNAL_ERROR (RNG failed); _PVP_HFS_FAILED. */
+COPP_API int32_t copp_opm_create_protected_output(copp_connector *c, copp_opm_output *po, uint32_t semantics);
+
+/* copp_opm_get_random_number -- DxgkDdiOPMGetRandomNumber (2.2, 7.5).
+ *   random  receives the output's 16-byte random number (drawn at create).
+ * PO_CREATED -> PO_RANDOM_ISSUED; once only.  Returns COPP_STATUS_SUCCESS
+ * or the common codes. */
+COPP_API int32_t copp_opm_get_random_number(copp_opm_output *po, uint8_t random[16]);
+
+/* copp_opm_set_signing_key_and_sequence_numbers --
+ * DxgkDdiOPMSetSigningKeyAndSequenceNumbers (2.2, 2.3, 4.16, 7.2, 7.3).
+ *   encrypted  256-byte OPM_ENCRYPTED_INITIALIZATION_PARAMETERS.
+ * OPM (and indirect) semantics: RSAES-OAEP-SHA-512 (crypto->oaep_decrypt
+ * with desc.opm_crypto_user, big-endian ciphertext), a message of 40..126
+ * bytes (A-OPM-2; bytes 40.. ignored).  COPP semantics: the COPP decoder of
+ * copp_sequence_start (crypto->rsa_decrypt, never OAEP, 7.3).  Then: the
+ * output's random number (compared in constant time) | K | info start (u32
+ * LE) | configure start (u32 LE).  PO_RANDOM_ISSUED -> PO_ACTIVE; on failure
+ * nothing is stored and the output stays PO_RANDOM_ISSUED (A-OPM-4: a retry
+ * with the same random number is possible); decrypted bytes are wiped.
+ * Returns COPP_STATUS_SUCCESS;
+ * COPP_STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS for every ciphertext
+ * that does not decrypt or decode, a message shorter than 40 (or longer than
+ * 126) bytes and a random-number mismatch (one code and one reason, no
+ * padding oracle); the common codes. */
+COPP_API int32_t copp_opm_set_signing_key_and_sequence_numbers(copp_opm_output *po, const uint8_t encrypted[256]);
+
+/* copp_opm_get_information -- DxgkDdiOPMGetInformation (8, 5.1, 7.4, 10).
+ *   in   4112-byte OPM_GET_INFO_PARAMETERS (omac @0 over bytes 16..4111,
+ *        rnRandomNumber @16, guidInformation @32, ulSequenceNumber @48,
+ *        cbParametersSize @52, abParameters @56).
+ *   out  4096-byte OPM_REQUESTED_INFORMATION, written only on success: zero
+ *        filled, cbRequestedInformationSize @16, the reply @20 starting with
+ *        the echoed rnRandomNumber, omac @0 over bytes 16..4095.  May not
+ *        alias in.
+ * PO_ACTIVE, OPM or indirect semantics only.  Requests (5.1): CONNECTOR_TYPE,
+ * SUPPORTED_PROTECTION_TYPES, VIRTUAL/ACTUAL_PROTECTION_LEVEL, ACTUAL_OUTPUT_FORMAT,
+ * ADAPTER_BUS_TYPE, CURRENT_HDCP_SRM_VERSION, OUTPUT_ID, DVI_CHARACTERISTICS,
+ * CODEC_INFO, OUTPUT_HARDWARE_PROTECTION_SUPPORT.  ulStatusFlags carries the
+ * events latched since this output's last reply (then cleared) and, while
+ * a revoked HDCP device is attached and HDCP is on, REVOKED | LINK_LOST on
+ * every STANDARD and ACTUAL_OUTPUT_FORMAT reply (A-OPM-8).  On success the
+ * information counter advances by one.
+ * Returns COPP_STATUS_SUCCESS;
+ * _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_OPM_SEMANTICS (a COPP-semantics output);
+ * _OPM_INVALID_INFORMATION_REQUEST (bad OMAC, or ulSequenceNumber is not the
+ * information counter); COPP_STATUS_INVALID_PARAMETER (cbParametersSize >
+ * 4056, < 4 for a level request, < 4 + cbVerifier for CODEC_INFO; a
+ * protection type that is not exactly one known type);
+ * COPP_STATUS_NOT_SUPPORTED (unknown GUID (A-OPM-15), a request the
+ * hardware cannot answer: no display data, output id, DVI, codec hook);
+ * _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS (ACP_AND_CGMSA_SIGNALING,
+ * CONNECTED_HDCP_DEVICE_INFORMATION, type COPP_COMPATIBLE_HDCP: A-OPM-25);
+ * _OPM_OUTPUT_DOES_NOT_SUPPORT_HDCP (SRM version without HDCP);
+ * _OPM_HDCP_SRM_NEVER_SET (SRM version before this output set one, A-OPM-19);
+ * the common codes. */
+COPP_API int32_t copp_opm_get_information(copp_opm_output *po, const uint8_t in[4112], uint8_t out[4096]);
+
+/* copp_opm_get_copp_compatible_information --
+ * DxgkDdiOPMGetCOPPCompatibleInformation (8, 5.1).
+ *   in   4096-byte OPM_COPP_COMPATIBLE_GET_INFO_PARAMETERS (unsigned:
+ *        rnRandomNumber @0, guidInformation @16, ulSequenceNumber @32,
+ *        cbParametersSize @36, abParameters @40).
+ *   out  as copp_opm_get_information.
+ * PO_ACTIVE, COPP semantics only.  The eight COPP requests with COPP
+ * semantics' values (supported types only 0x1/0x2/0x4; connector and bus
+ * type with COPP's INTERNAL/INTEGRATED flags; TAMPERING reported as
+ * LINK_LOST, REVOKED never; ACTUAL_OUTPUT_FORMAT's offset 28 is the
+ * interleave value, A-OPM-22).
+ * Returns as copp_opm_get_information, with
+ * _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS for an OPM-semantics
+ * output, _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_OPM_SEMANTICS for the OPM-only
+ * requests and types (A-OPM-23, A-OPM-25), _OPM_INVALID_INFORMATION_REQUEST
+ * for a wrong ulSequenceNumber, _OPM_SIGNALING_NOT_SUPPORTED (no TV
+ * protection standard) and _OPM_OUTPUT_DOES_NOT_SUPPORT_HDCP (HDCP device
+ * information without HDCP). */
+COPP_API int32_t copp_opm_get_copp_compatible_information(copp_opm_output *po, const uint8_t in[4096],
+                                                          uint8_t out[4096]);
+
+/* copp_opm_configure_protected_output -- DxgkDdiOPMConfigureProtectedOutput (9, 11.2).
+ *   in               4096-byte OPM_CONFIGURE_PARAMETERS (omac @0 over bytes
+ *                    16..4095, guidSetting @16, ulSequenceNumber @32,
+ *                    cbParametersSize @36, abParameters @40).
+ *   additional_size  bytes at additional: the SRM of SET_HDCP_SRM; 0 (and
+ *   additional       NULL allowed) for every other command and for COPP
+ *                    semantics.  Not covered by the OMAC (7.4).
+ * PO_ACTIVE.  Commands: SET_PROTECTION_LEVEL (both), SET_ACP_AND_CGMSA_SIGNALING
+ * (COPP), SET_HDCP_SRM and SET_PROTECTION_LEVEL_ACCORDING_TO_CSS_DVD (OPM).
+ * A level sets this output's virtual level; the connector's level is
+ * re-derived from every contributor (COPP sessions, video-port keys, outputs
+ * of both semantics) by the precedence tables (11.2, A-OPM-9) through the
+ * one apply step of COPP commands.  On success the configure counter
+ * advances by one.  Returns COPP_STATUS_SUCCESS;
+ * _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_OPM_SEMANTICS (COPP semantics with
+ * additional parameters; SET_HDCP_SRM, CSS_DVD, types HDCP/DPCP/
+ * TYPE_ENFORCEMENT_HDCP under COPP semantics);
+ * _OPM_INVALID_CONFIGURATION_REQUEST (bad OMAC or ulSequenceNumber);
+ * COPP_STATUS_INVALID_PARAMETER (cbParametersSize > 4056 or below the
+ * payload, additional parameters with another command, additional_size
+ * with NULL, bad level, non-zero reserved words, bad signaling);
+ * COPP_STATUS_NOT_SUPPORTED (unknown GUID; DPCP or type-enforcement HDCP the
+ * connector lacks; no SRM hook: A-OPM-17);
+ * _OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS (SET_ACP_AND_CGMSA_SIGNALING,
+ * type COPP_COMPATIBLE_HDCP, CGMS-A with redistribution control under OPM
+ * semantics); _OPM_OUTPUT_DOES_NOT_SUPPORT_HDCP / _ACP / _CGMSA (the
+ * connector lacks the type); _OPM_RESOLUTION_TOO_HIGH (the display mode
+ * cannot carry the derived level); _OPM_ALL_HDCP_HARDWARE_ALREADY_IN_USE
+ * (set_protection returned COPP_DDERR_CURRENTLYNOTAVAIL); _OPM_INVALID_SRM;
+ * _OPM_SIGNALING_NOT_SUPPORTED; the common codes. */
+COPP_API int32_t copp_opm_configure_protected_output(copp_opm_output *po, const uint8_t in[4096],
+                                                     uint32_t additional_size, const uint8_t *additional);
+
+/* copp_opm_destroy_protected_output -- DxgkDdiOPMDestroyProtectedOutput (11.3).
+ * Valid in every PO state; never fails for a valid handle: removes the
+ * output's contribution of every type, re-derives and applies the connector
+ * levels (fail closed: a lowering the hardware refuses keeps the level and
+ * every other session and output hears LINK_LOST), wipes K and the whole
+ * output (which ends COPP_STATE_CLOSED).
+ * Returns COPP_STATUS_SUCCESS; COPP_STATUS_GRAPHICS_OPM_INVALID_HANDLE (not
+ * a bound output); COPP_STATUS_INVALID_DEVICE_STATE (connector busy: called
+ * from a callback). */
+COPP_API int32_t copp_opm_destroy_protected_output(copp_opm_output *po);
+
+/* Accessors (the connector's record; see copp_session_state).  State:
+ * COPP_STATE_PO_* or COPP_STATE_CLOSED.  Semantics: COPP_OPM_VOS_*, or
+ * 0xFFFFFFFF for an output that is not bound.  Virtual level of one
+ * COPP_OPM_PROTECTION_TYPE_* bit, or COPP_LEVEL_NOT_AVAILABLE (not bound, a
+ * type of the other semantics, a type the connector lacks). */
+COPP_API uint32_t copp_opm_state(const copp_opm_output *po);
+COPP_API uint32_t copp_opm_semantics(const copp_opm_output *po);
+COPP_API uint32_t copp_opm_virtual_level(const copp_opm_output *po, uint32_t opm_prot_type);
+COPP_API uint32_t copp_opm_last_reason(const copp_opm_output *po);   /* COPP_REASON_* */
+/* The ntstatus.h name of a COPP_STATUS_* value ("STATUS_GRAPHICS_OPM_INVALID_HANDLE"),
+ * "NTSTATUS" for another value ("" under COPP_NO_STRINGS). */
+COPP_API const char *copp_ntstatus_str(int32_t status);
+
+/* IddCx (OPM.md 1.3, 12): the eight EVT_IDD_CX_MONITOR_OPM_* callbacks on the
+ * same core.  The driver passes IDDCX_OPMCTX's copp_opm_output, the fields of
+ * the IDARG structures and the Size-prefixed IDDCX_OPM_* wrappers as bytes:
+ * the UINT Size at offset 0 must equal the wrapper's size (else
+ * COPP_STATUS_INVALID_PARAMETER, nothing done); the OMACs cover the inner
+ * structure only (inner offset 16.., outer 20..).  IddCx has no
+ * COPP-compatible information callback, so create refuses COPP semantics
+ * (COPP_STATUS_GRAPHICS_COPP_NOT_SUPPORTED) and accepts indirect-display
+ * semantics without COPP_OPM_ALLOW_INDIRECT_DISPLAY.  certificate_type is
+ * typed OPM_VIDEO_OUTPUT_SEMANTICS in IddCx (A-OPM-13): any value selects
+ * the indirect-display certificate when one is registered, else the OPM
+ * certificate.  Results, checks and traces are those of the copp_opm_*
+ * entry point each one calls. */
+COPP_API int32_t copp_iddcx_opm_get_certificate_size(copp_connector *c, uint32_t certificate_type, uint32_t *size);
+COPP_API int32_t copp_iddcx_opm_get_certificate(copp_connector *c, uint32_t certificate_type,
+                                                uint8_t *buf, uint32_t size);
+COPP_API int32_t copp_iddcx_opm_create_protected_output(copp_connector *c, copp_opm_output *po, uint32_t semantics);
+/* out: IDDCX_OPM_GET_RANDOM_NUMBER (Size = 20 written @0, random @4). */
+COPP_API int32_t copp_iddcx_opm_get_random_number(copp_opm_output *po, uint8_t out[20]);
+/* in: IDDCX_OPM_ENCRYPTED_INITIALIZATION_PARAMETERS (Size 260 @0, 256 bytes @4). */
+COPP_API int32_t copp_iddcx_opm_set_signing_key_and_sequence_numbers(copp_opm_output *po, const uint8_t in[260]);
+/* in: IDDCX_OPM_GET_INFO_PARAMETERS (Size 4116); out: IDDCX_OPM_REQUESTED_INFORMATION
+ * (Size = 4100 written @0, OPM_REQUESTED_INFORMATION @4), written only on success. */
+COPP_API int32_t copp_iddcx_opm_get_information(copp_opm_output *po, const uint8_t in[4116], uint8_t out[4100]);
+/* in: IDDCX_OPM_CONFIGURE_PARAMETERS (Size 4100); then the IDARG's
+ * AdditionalParametersSizeInBytes and pAdditionalParameters. */
+COPP_API int32_t copp_iddcx_opm_configure_protected_output(copp_opm_output *po, const uint8_t in[4100],
+                                                           uint32_t additional_size, const uint8_t *additional);
+COPP_API int32_t copp_iddcx_opm_destroy_protected_output(copp_opm_output *po);
+
 /* >>keys (key loading and validation, shared by the optional backends) ------ */
-#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
-/* Each backend init (copp_libtom_init*, copp_openssl_init*) validates the
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL) || defined(COPP_WITH_BEARSSL)
+/* Each backend init (copp_libtom_init*, copp_openssl_init*, copp_bearssl_init*) validates the
  * whole key before it accepts it, and records why it refused one in the
  * backend object's key_reason (COPP_KEY_OK after a success):
  * name, value, the HRESULT the init returns, text.  Values are append-only.
@@ -1157,6 +1968,118 @@ COPP_API const copp_crypto *copp_openssl_crypto(void);
 COPP_API int copp_openssl_randombytes(void *user, uint8_t *buf, size_t len);
 #endif /* COPP_WITH_OPENSSL */
 
+/* >>bearssl (optional allocation-free, constant-time backend) --------------- */
+#ifdef COPP_WITH_BEARSSL
+#include <bearssl.h>
+
+/* Backend flags.  Default 0: raw RSA, little-endian in and out (spec 10.3);
+ * i62 RSA where BearSSL has it (64x64->128 multiply), AES-NI (x86ni) where the
+ * CPU has it. */
+#define COPP_BEARSSL_RSA_BIG_ENDIAN 0x1u /* ciphertext arrives big-endian */
+#define COPP_BEARSSL_RSA_I31        0x2u /* RSA on br_rsa_i31_* even where i62 is there */
+#define COPP_BEARSSL_AES_CT64       0x4u /* AES on br_aes_ct64 (portable, no SIMD) even with AES-NI */
+
+/* State of the BearSSL backend: pass its address as crypto_user; one per
+ * connector.  Nothing is allocated anywhere (BearSSL allocates nothing
+ * either): the key lives in this object, each session's CMAC key schedule in
+ * its copp_mac_ctx, the init scratch (decoders, re-encoding, test values) in
+ * `work`, wiped when the init returns.  RSA: BearSSL's CRT private operation
+ * (br_rsa_i62_private or br_rsa_i31_private: constant time, no blinding
+ * needed).  AES-128-CMAC: the CMAC mode (NIST SP 800-38B; BearSSL has no
+ * CMAC) over the CBC-MAC of a br_block_ctrcbc_class (br_aes_x86ni_ctrcbc or
+ * br_aes_ct64_ctrcbc: constant time), keyed once per session.  Random bytes
+ * come from the caller's RNG hook only (BearSSL's seeder is not used). */
+typedef struct copp_bearssl {
+    br_rsa_private_key sk;   /* points into key[] */
+    br_rsa_public_key pk;    /* points into n[], e[] */
+    br_rsa_private priv;     /* br_rsa_i62_private or br_rsa_i31_private */
+    br_rsa_public pub;       /* the same engine's public op (key checks) */
+    const br_block_ctrcbc_class *aes;   /* &br_aes_ct64_ctrcbc_vtable or the x86ni one */
+    int (*randombytes)(void *user, uint8_t *buf, size_t len);   /* rGH (and rApp) */
+    void *rng_user;
+    uint32_t flags;      /* COPP_BEARSSL_RSA_BIG_ENDIAN and the engine choices asked for */
+    uint32_t engines;    /* what runs: COPP_BEARSSL_RSA_I31 set when RSA is i31 (else i62),
+                            COPP_BEARSSL_AES_CT64 set when AES is ct64 (else x86ni) */
+    uint32_t key_reason; /* COPP_KEY_*: why the last init refused the key; COPP_KEY_OK after success */
+    int keyed;           /* 1: holds a private key; 0: MAC only (copp_bearssl_init_mac) */
+    uint8_t n[256], e[4];
+    uint8_t key[5][256]; /* p, q, dp, dq, qinv, big-endian, no leading zeros */
+    uint8_t x[256];      /* the ciphertext / plaintext of one private operation, wiped after it */
+    struct {
+        br_pem_decoder_context pem;
+        uint8_t der[4096];            /* a PEM body's DER */
+        size_t der_len;
+        int der_overflow;
+        uint8_t d[256];
+        union {
+            br_skey_decoder_context dec;
+            struct { uint8_t canon[2048]; uint8_t t[3][256]; } chk;   /* re-encoding, test values */
+        } u;
+    } work;              /* init scratch, all zero outside an init */
+} copp_bearssl;
+
+/* copp_bearssl_init -- load and validate a 2048-bit key given as components.
+ *   k       caller storage; overwritten.
+ *   key     n, e, p, q, dp, dq, qinv big-endian (leading zero bytes allowed,
+ *           at most 512 bytes each); d is optional (checked when given).
+ *   rng     the RNG hook: required (there is no default: a driver passes its
+ *           kernel's generator).
+ *   flags   COPP_BEARSSL_* or 0.
+ * Validation: n is 2048 bits; e is odd, >= 3 and at most 4 bytes; n = p q
+ * (br_rsa_i31_compute_modulus); a test private operation (CRT, as sequence
+ * start uses it) on a fixed value undoes the public one (br_rsa_public),
+ * which fails for a wrong dp, dq or qinv; with d, m^d by the public op with
+ * exponent d equals the CRT result.  p and q are not tested for primality
+ * (the OpenSSL backend's check does).
+ * Returns COPP_S_OK, or the HRESULT of k->key_reason (COPP_KEY_*, see
+ * >>keys): COPP_E_POINTER (NULL k, key or rng; k->key_reason is then set
+ * only when k is not NULL); COPP_E_INVALIDARG (BAD_FLAGS, MISSING_COMPONENT,
+ * NOT_2048_BITS, BAD_EXPONENT, INCONSISTENT); COPP_E_FAIL (LIBRARY_FAILED:
+ * the RSA engine is missing).  On failure k is all zero. */
+COPP_API int32_t copp_bearssl_init(copp_bearssl *k, const copp_rsa_private_key *key,
+                                   int (*rng)(void *user, uint8_t *buf, size_t len),
+                                   void *rng_user, uint32_t flags);
+/* copp_bearssl_init_der -- the same from a DER encoding: PKCS #1
+ * RSAPrivateKey or unencrypted PKCS #8 PrivateKeyInfo, 1 ..
+ * COPP_KEY_MAX_BYTES bytes (bytes after the key are ignored).
+ * br_skey_decoder decodes it; it keeps p, q, dp, dq and qinv only (it skips
+ * n, e and d), so: n = p q is recomputed by BearSSL, its DER INTEGER (the one
+ * encoding of a 2048-bit value) is looked up in the input, and the two
+ * INTEGER headers after it give e and d.  The input must then equal BearSSL's
+ * own encoding of that key (br_encode_rsa_raw_der or br_encode_rsa_pkcs8_der)
+ * byte for byte, so a misplaced look-up can only refuse a key, never accept
+ * another one; then the checks of copp_bearssl_init (d included).  An
+ * input BearSSL refuses whose first 32 bytes hold a PKCS #5 or PKCS #12
+ * password-based-encryption OID is ENCRYPTED.  Extra results
+ * (k->key_reason): EMPTY, TOO_LONG, ENCRYPTED, NOT_PRIVATE_KEY, all
+ * COPP_E_INVALIDARG; COPP_E_POINTER for NULL der. */
+COPP_API int32_t copp_bearssl_init_der(copp_bearssl *k, const uint8_t *der, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags);
+/* copp_bearssl_init_pem -- the same from PEM text: the first PEM block (found
+ * and base64-decoded by br_pem_decoder into k->work.der), which must be
+ * 'RSA PRIVATE KEY' (PKCS #1) or 'PRIVATE KEY' (PKCS #8), then as
+ * copp_bearssl_init_der.  Text before the block is ignored.  Extra results:
+ * NOT_PEM (no BEGIN line, or no END line), BAD_BASE64 (BearSSL's decoder
+ * stopped inside the body, or the body is empty), TOO_LONG (the body decodes
+ * to more than 4096 bytes), ENCRYPTED ('ENCRYPTED PRIVATE KEY', or a
+ * Proc-Type header), NOT_PRIVATE_KEY (another label, e.g. PUBLIC KEY). */
+COPP_API int32_t copp_bearssl_init_pem(copp_bearssl *k, const char *pem, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags);
+/* copp_bearssl_init_mac -- MAC only, no key: for the application side (see
+ * copp_libtom_init_mac).  rsa_decrypt on such an object returns COPP_E_FAIL;
+ * randombytes is rng.  flags: COPP_BEARSSL_AES_CT64 or 0.  Returns COPP_S_OK,
+ * COPP_E_POINTER (NULL k or rng), COPP_E_INVALIDARG (BAD_FLAGS). */
+COPP_API int32_t copp_bearssl_init_mac(copp_bearssl *k, int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags);
+/* copp_bearssl_public_key -- as copp_libtom_public_key. */
+COPP_API int32_t copp_bearssl_public_key(const copp_bearssl *k, uint8_t n[256], uint8_t e[4], size_t *e_len);
+/* Wipe the object (it holds nothing else).  Safe on a zeroed object. */
+COPP_API void copp_bearssl_free(copp_bearssl *k);
+COPP_API const copp_crypto *copp_bearssl_crypto(void);
+#endif /* COPP_WITH_BEARSSL */
+
 /* >>app (optional application-side helpers) -------------------------------- */
 #ifdef COPP_WITH_APP
 /* These build and check what an application sends and receives
@@ -1198,6 +2121,31 @@ COPP_API int32_t copp_app_sign_start_sequence(uint8_t sig[256], const uint8_t rg
                                               uint32_t command_start, uint32_t encoding,
                                               copp_bytes n, copp_bytes e);
 #endif
+
+/* OPM (OPM.md 4, 7).  An OPM_CONFIGURE_PARAMETERS has DXVA_COPPCommand's
+ * layout and MAC coverage: build it with copp_app_command /
+ * copp_app_set_protection_level and sign it with copp_app_mac_command; an
+ * OPM_COPP_COMPATIBLE_GET_INFO_PARAMETERS is copp_app_status_request's
+ * layout; every OPM_REQUESTED_INFORMATION is checked by
+ * copp_app_verify_status (rnRandomNumber = rApp). */
+/* Build a 4112-byte OPM_GET_INFO_PARAMETERS without its OMAC (zero): rn @16,
+ * guid @32, seq @48, data_len @52, data @56, the rest zero.
+ * Returns COPP_S_OK, COPP_E_POINTER, COPP_E_INVALIDARG (data_len > 4056). */
+COPP_API int32_t copp_app_opm_get_info_parameters(uint8_t in[4112], const uint8_t rn[16], const uint8_t guid[16],
+                                                  uint32_t seq, const uint8_t *data, uint32_t data_len);
+/* omac (bytes 0..15) = AES-CMAC over bytes 16..4111 (4096 bytes) with the keyed ctx. */
+COPP_API int32_t copp_app_opm_mac_get_info_parameters(uint8_t in[4112], const copp_crypto *crypto,
+                                                      void *crypto_user, const copp_mac_ctx *ctx);
+#if defined(COPP_WITH_LIBTOM)
+/* RSAES-OAEP-SHA-512 / MGF1-SHA-512 / empty label encryption of msg (0..126
+ * bytes) under the public key (n, e big-endian), as CNG's BCryptEncrypt does
+ * for OPM_ENCRYPTED_INITIALIZATION_PARAMETERS (7.2): out is the big-endian
+ * ciphertext.  The seed comes from libtomcrypt's system RNG.  Returns
+ * COPP_S_OK, COPP_E_POINTER, COPP_E_INVALIDARG (msg_len > 126, modulus not
+ * 2048 bits), COPP_E_FAIL. */
+COPP_API int32_t copp_app_opm_oaep_encrypt(uint8_t out[256], const uint8_t *msg, size_t msg_len,
+                                           copp_bytes n, copp_bytes e);
+#endif
 #endif /* COPP_WITH_APP */
 
 #ifdef __cplusplus
@@ -1217,6 +2165,7 @@ COPP_API int32_t copp_app_sign_start_sequence(uint8_t sig[256], const uint8_t rg
 #ifndef COPP_NO_STDLIB
 #include <string.h>
 #include <assert.h>
+#include <errno.h>   /* copp_hresult_to_errno's numbers */
 #ifndef COPP_MEMCPY
 #define COPP_MEMCPY(d, s, n) memcpy((d), (s), (n))
 #define COPP_MEMSET(d, v, n) memset((d), (v), (n))
@@ -1309,6 +2258,7 @@ static const uint8_t copp__guid_set_signaling[16]        = COPP_GUID_DXVA_COPPSe
 #define COPP__SIG_RESERVED            60u /* ExtendedInfo* at 28 .. 59 are not used (A21) */
 
 #define COPP__MAGIC 0x50504F43u /* "COPP" */
+#define COPP__MAGIC_INITIALIZING 0x494E4954u /* "TINI": fresh storage while its first init runs */
 
 static int32_t copp__reason_hr(uint32_t reason)
 {
@@ -1348,7 +2298,7 @@ static int copp__type_index(uint32_t prot_type)
 }
 
 static const uint32_t copp__type_bits[COPP__TYPES] = {
-    COPP_PROTECTION_TYPE_HDCP, COPP_PROTECTION_TYPE_ACP, COPP_PROTECTION_TYPE_CGMSA
+    COPP_PROTECTION_TYPE_HDCP, COPP_PROTECTION_TYPE_ACP, COPP_PROTECTION_TYPE_CGMSA, COPP_OPM_PROTECTION_TYPE_DPCP
 };
 
 /* Valid settable levels: HDCP 0..1, ACP 0..3, CGMS-A base 0..4 with or
@@ -1417,6 +2367,28 @@ static int copp__raises(int t, uint32_t from, uint32_t to)
     return rank_to > rank_from;
 }
 
+/* >>recorder hooks: no-ops unless COPP_WITH_RECORDER (>>recorder-impl) ----- */
+#ifdef COPP_WITH_RECORDER
+#define COPP__REC(x) x
+#define COPP__REC_IN           COPP_REC_KIND_INPUT
+#define COPP__REC_OUT          COPP_REC_KIND_OUTPUT
+#define COPP__REC_OUT_VALUE    COPP_REC_ITEM_VALUE
+#define COPP__REC_OUT_WITHHELD COPP_REC_ITEM_WITHHELD
+struct copp__call;
+static void copp__rec_unwrap(const copp_connector *c, copp_connector_desc *d);
+static void copp__rec_desc(struct copp__call *k, const copp_connector_desc *d);
+static void copp__rec_install(copp_connector *c);
+static void copp__rec_cb_types(copp_recorder *r, int32_t hr, uint32_t types);
+static void copp__rec_cb_rng(copp_recorder *r, const uint8_t *buf, size_t len, int rv);
+static void copp__rec_begin(struct copp__call *k, copp_recorder *r);
+static void copp__rec_end(struct copp__call *k, int32_t hr);
+static void copp__rec_args(struct copp__call *k, uint32_t nulls, uint32_t value);
+static void copp__rec_wire(struct copp__call *k, uint32_t kind, const uint8_t *p, uint32_t n);
+static void copp__rec_value(struct copp__call *k, uint32_t id, uint32_t v);
+#else
+#define COPP__REC(x) ((void)0)
+#endif
+
 /* >>fsm: the transition table, entry and exit of every call, the state writer */
 
 #define COPP__NO_EDGE 0xFFu
@@ -1463,6 +2435,9 @@ typedef struct copp__call {
     uint32_t slot;      /* s's slot in c->sessions when bound */
     uint32_t why;       /* COPP_REASON_* */
     uint32_t flags;     /* COPP_STATUS_* to latch to every session at exit */
+#ifdef COPP_WITH_RECORDER
+    copp_recorder *rec; /* the recorder whose record this call writes; NULL: none */
+#endif
 } copp__call;
 
 static void copp__begin(copp__call *k, uint32_t id, copp_session *s)
@@ -1475,6 +2450,7 @@ static void copp__begin(copp__call *k, uint32_t id, copp_session *s)
     k->slot = 0;
     k->why = COPP_REASON_NONE;
     k->flags = 0;
+    COPP__REC(k->rec = NULL);
 }
 
 /* The call runs on c: c is busy until copp__leave, so that a callback or
@@ -1544,6 +2520,9 @@ static int32_t copp__enter(copp__call *k, copp_session *s, copp_connector *c, ui
     if (c != NULL && c->initialized == COPP__MAGIC) {
         if (c->busy) return copp__fail(&k->why, COPP_REASON_BUSY);
         copp__take(k, c);
+        COPP__REC(copp__rec_begin(k, c->desc.recorder));
+    } else if (c != NULL && c->initialized == COPP__MAGIC_INITIALIZING) {
+        return copp__fail(&k->why, COPP_REASON_BUSY);   /* from a callback of its first init */
     }
     if (s->conn == c && k->c != NULL && copp__bound(s, &k->slot))
         k->from = s->state;
@@ -1563,14 +2542,16 @@ static int32_t copp__enter_session(copp__call *k, copp_session *s, uint32_t id, 
 }
 
 /* Entry of every connector-wide call: NULL (E_POINTER), not initialized
- * (BAD_STATE), busy (BUSY, not traced). */
+ * (BAD_STATE), busy or under its first init (BUSY, not traced). */
 static int32_t copp__enter_connector(copp__call *k, copp_connector *c, uint32_t id)
 {
     copp__begin(k, id, NULL);
     if (c == NULL) return COPP_E_POINTER;
-    if (c->initialized != COPP__MAGIC) return copp__fail(&k->why, COPP_REASON_BAD_STATE);
+    if (c->initialized != COPP__MAGIC)   /* under its first init: called from one of its callbacks */
+        return copp__fail(&k->why, c->initialized == COPP__MAGIC_INITIALIZING ? COPP_REASON_BUSY : COPP_REASON_BAD_STATE);
     if (c->busy) return copp__fail(&k->why, COPP_REASON_BUSY);
     copp__take(k, c);
+    COPP__REC(copp__rec_begin(k, c->desc.recorder));
     return COPP_S_OK;
 }
 
@@ -1585,6 +2566,7 @@ static int32_t copp__leave(copp__call *k, int32_t hr)
     if (k->s != NULL) k->s->last_reason = k->why;
     if (c == NULL) return hr;
     for (i = 0; k->flags != 0 && i < c->nsessions; i++) c->sessions[i].pending_flags |= k->flags;
+    COPP__REC(copp__rec_end(k, hr));   /* the call's record, complete */
     if (c->desc.trace != NULL) {
         copp_trace t;
         t.call = k->id;
@@ -1639,7 +2621,8 @@ static void copp__advance(copp__call *k)
  * below, so counts[t][l] is always the number of contributors holding level
  * l of type t; applied[t] is what the hardware was last told (or read). */
 #define COPP__NOWHERE COPP_LEVEL_NOT_AVAILABLE
-#define COPP__JOIN    0 /* enter at level 0: counted, nothing written (level 0 raises nothing) */
+#define COPP__JOIN    0 /* counts only, nothing written: entering at level 0 (which raises
+                             nothing), or an undo that restores the hardware itself */
 #define COPP__APPLY   1 /* then make the hardware carry the derived level */
 
 /* The only statement that changes counts[]: one contributor more or fewer
@@ -1709,6 +2692,20 @@ static int32_t copp__move(copp__call *k, int t, uint32_t *held, uint32_t to, int
     return COPP_S_OK;
 }
 
+/* Undo a raise that stood, when a later step of the same call failed (a
+ * video-port key's, when vp_set fails): the contributor back at prev, and
+ * the hardware back at `before`, what it carried when the call began --
+ * not the derived level, which differs from it when an earlier lowering
+ * was refused (fail closed).  If that write fails the hardware keeps the
+ * raised level: fail closed, LinkLost to every session. */
+static void copp__move_back(copp__call *k, int t, uint32_t *held, uint32_t prev, uint32_t before)
+{
+    copp_connector *c = k->c;
+    (void)copp__move(k, t, held, prev, COPP__JOIN);
+    if (c->applied[t] != before && copp__apply(c, t, before, NULL, &k->why) != COPP_S_OK)
+        k->flags |= COPP_STATUS_LINK_LOST;
+}
+
 /* A session's slot joins: level 0 of every supported type (spec 12.1),
  * COPP_LEVEL_NOT_AVAILABLE of the others. */
 static void copp__protect_join(copp__call *k, uint32_t held[COPP__TYPES])
@@ -1760,7 +2757,7 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
     copp__call k;
     copp_connector_desc d;   /* desc may point into c (a re-init from c->desc) */
     uint8_t seed[8];
-    uint32_t types = 0, busy;
+    uint32_t types = 0, was = 0;
     uint64_t epoch = 0;
     int again, i;
     int32_t r;
@@ -1768,37 +2765,53 @@ COPP_API int32_t copp_connector_init(copp_connector *c, const copp_connector_des
     if (c == NULL || desc == NULL) return COPP_E_POINTER;
     if (desc->certificate == NULL && desc->certificate_len != 0) return COPP_E_POINTER;
     COPP_MEMCPY(&d, desc, sizeof d);   /* no struct assignment: freestanding builds call nothing */
+    COPP__REC(copp__rec_unwrap(c, &d));   /* a re-init from c->desc: the caller's ops, not the shims */
     if (d.hw == NULL || d.hw->get_protection_types == NULL || d.hw->set_protection == NULL ||
         d.crypto == NULL || d.crypto->randombytes == NULL || d.crypto->rsa_decrypt == NULL ||
         d.crypto->mac_init == NULL || d.crypto->mac == NULL)
         return copp__reason_hr(COPP_REASON_BAD_CONFIG);
     again = c->initialized == COPP__MAGIC;
-    if (again && c->busy == 1u) return copp__reason_hr(COPP_REASON_BUSY);   /* from its own callback: not traced */
+    if (again ? c->busy == 1u : c->initialized == COPP__MAGIC_INITIALIZING)   /* from its own callback */
+        return copp__reason_hr(COPP_REASON_BUSY);                            /* not traced */
+    COPP__REC(copp__rec_begin(&k, d.recorder));
+    COPP__REC(copp__rec_desc(&k, &d));
     if (copp__in_use(c)) {   /* its sessions, keys or levels would be orphaned: close (or resync) first */
         copp__take(&k, c);
         return copp__leave(&k, copp__fail(&k.why, COPP_REASON_CONNECTOR_IN_USE));
     }
-    busy = again ? c->busy : 0u;
-    if (again) c->busy = 1u;   /* a callback that calls into c changes nothing */
+    /* A callback that calls into c changes nothing: an initialized c is
+     * busy (and a failure is traced); fresh storage is marked as under its
+     * first init (a nested init is refused as busy, every other call finds
+     * it not initialized) and gets its old word back on failure. */
+    if (again) copp__take(&k, c);
+    else {
+        was = c->initialized;
+        c->initialized = COPP__MAGIC_INITIALIZING;
+    }
     r = d.hw->get_protection_types(d.hw_user, &types);
+    COPP__REC(copp__rec_cb_types(k.rec, r, types));
     if (r != COPP_S_OK) r = copp__cb_fail(&k.why, COPP_REASON_HW_FAILED, r);
     else if (types & ~(COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA))
-        r = copp__reason_hr(COPP_REASON_BAD_CONFIG);
+        r = copp__fail(&k.why, COPP_REASON_BAD_CONFIG);
     else if (again) epoch = c->epoch;   /* openings stay distinct across inits */
-    else if (d.crypto->randombytes(d.crypto_user, seed, sizeof seed) != 0)
-        r = copp__reason_hr(COPP_REASON_CRYPTO_FAILED);
-    else   /* fresh storage: a random start, so that openings of its earlier life stay distinct */
-        for (i = 0; i < (int)sizeof seed; i++) epoch = (epoch << 8) | seed[i];
+    else {   /* fresh storage: a random start, so that openings of its earlier life stay distinct */
+        int rv = d.crypto->randombytes(d.crypto_user, seed, sizeof seed);
+        COPP__REC(copp__rec_cb_rng(k.rec, seed, sizeof seed, rv));
+        if (rv != 0) r = copp__fail(&k.why, COPP_REASON_CRYPTO_FAILED);
+        else for (i = 0; i < (int)sizeof seed; i++) epoch = (epoch << 8) | seed[i];
+    }
     copp__wipe(seed, sizeof seed);
     if (r != COPP_S_OK) {
-        if (again) c->busy = busy;   /* untouched */
-        return r;
+        if (!again) c->initialized = was;   /* untouched */
+        COPP__REC(copp__rec_end(&k, r));    /* (fresh storage: leave has no connector to end it) */
+        return copp__leave(&k, r);          /* traced when c was initialized */
     }
     COPP_MEMSET(c, 0, sizeof *c);   /* every count and applied level 0 */
     COPP_MEMCPY(&c->desc, &d, sizeof d);
     c->epoch = epoch;
     c->protection_types = types;
     c->initialized = COPP__MAGIC;
+    COPP__REC(copp__rec_install(c));   /* desc.hw / desc.crypto through the recording shims */
     copp__take(&k, c);
     return copp__leave(&k, COPP_S_OK);
 }
@@ -1823,8 +2836,10 @@ COPP_API int32_t copp_get_certificate_length(copp_session *s, uint32_t *len)
 {
     copp__call k;
     int32_t hr = copp__enter_session(&k, s, COPP_CALL_GET_CERTIFICATE_LENGTH, len != NULL);
+    COPP__REC(copp__rec_args(&k, len == NULL, 0));
     if (hr == COPP_S_OK) {
         *len = k.c->desc.certificate_len;
+        COPP__REC(copp__rec_value(&k, COPP__REC_OUT_VALUE, *len));
         copp__advance(&k);
     }
     return copp__leave(&k, hr);
@@ -1836,6 +2851,7 @@ COPP_API int32_t copp_key_exchange(copp_session *s, uint8_t rgh[16], uint8_t *ce
     uint8_t fresh[COPP_RANDOM_BYTES];
     const copp_connector_desc *d;
     int32_t hr = copp__enter_session(&k, s, COPP_CALL_KEY_EXCHANGE, rgh != NULL);
+    COPP__REC(copp__rec_args(&k, (rgh == NULL) | (uint32_t)(cert == NULL) << 1, cert_cap));
     if (hr != COPP_S_OK) return copp__leave(&k, hr);
     d = &k.c->desc;
     if (cert == NULL && d->certificate_len != 0) hr = copp__fail(&k.why, COPP_REASON_NULL_POINTER);
@@ -1846,6 +2862,7 @@ COPP_API int32_t copp_key_exchange(copp_session *s, uint8_t rgh[16], uint8_t *ce
         if (d->certificate_len) COPP_MEMCPY(cert, d->certificate, d->certificate_len);
         COPP_MEMCPY(s->rgh, fresh, sizeof fresh);
         COPP_MEMCPY(rgh, fresh, sizeof fresh);
+        COPP__REC(copp__rec_value(&k, COPP__REC_OUT_WITHHELD, COPP_RANDOM_BYTES));   /* rGH: its length */
         copp__advance(&k);
     }
     copp__wipe(fresh, sizeof fresh);
@@ -1885,6 +2902,8 @@ COPP_API int32_t copp_sequence_start(copp_session *s, const uint8_t sig[256])
     copp__call k;
     uint8_t plain[COPP_SIGNATURE_BYTES];
     int32_t hr = copp__enter_session(&k, s, COPP_CALL_SEQUENCE_START, sig != NULL);
+    COPP__REC(copp__rec_args(&k, sig == NULL, 0));
+    COPP__REC(copp__rec_wire(&k, COPP__REC_IN, sig, COPP_SIGNATURE_BYTES));   /* the ciphertext: on the wire */
     if (hr == COPP_S_OK) hr = copp__start(&k, sig, plain);
     copp__wipe(plain, sizeof plain);
     return copp__leave(&k, hr);
@@ -1971,6 +2990,8 @@ COPP_API int32_t copp_command(copp_session *s, const uint8_t cmd[4096])
     copp__call k;
     uint8_t tag[COPP_MAC_BYTES];   /* the valid macKDI for these bytes: wiped on every path */
     int32_t hr = copp__enter_session(&k, s, COPP_CALL_COMMAND, cmd != NULL);
+    COPP__REC(copp__rec_args(&k, cmd == NULL, 0));
+    COPP__REC(copp__rec_wire(&k, COPP__REC_IN, cmd, COPP_COMMAND_BYTES));
     if (hr == COPP_S_OK) hr = copp__command(&k, cmd, tag);
     copp__wipe(tag, sizeof tag);
     return copp__leave(&k, hr);
@@ -1995,6 +3016,7 @@ COPP_API int32_t copp_connector_drop_session(copp_connector *c, const copp_sessi
 {
     copp__call k;
     int32_t hr = copp__enter_connector(&k, c, COPP_CALL_DROP_SESSION);
+    COPP__REC(copp__rec_args(&k, s == NULL, 0));
     k.who = s;
     if (hr == COPP_S_OK && s == NULL) hr = copp__fail(&k.why, COPP_REASON_NULL_POINTER);
     if (hr == COPP_S_OK) {
@@ -2017,6 +3039,7 @@ COPP_API void copp_connector_event(copp_connector *c, uint32_t copp_status_flags
 {
     copp__call k;
     int32_t hr = copp__enter_connector(&k, c, COPP_CALL_EVENT);
+    COPP__REC(copp__rec_args(&k, 0, copp_status_flags));
     if (hr == COPP_S_OK) k.flags = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
     (void)copp__leave(&k, hr);   /* latches them */
 }
@@ -2223,11 +3246,14 @@ COPP_API int32_t copp_query_status(copp_session *s, const uint8_t in[4096], uint
     uint8_t image[(COPP__IMAGE_REPLY + COPP_STATUS_SIGNALING_BYTES + 15u) & ~15u];
     uint8_t tag[COPP_MAC_BYTES];
     int32_t hr = copp__enter_session(&k, s, COPP_CALL_QUERY_STATUS, in != NULL && out != NULL);
+    COPP__REC(copp__rec_args(&k, (in == NULL) | (uint32_t)(out == NULL) << 1 | (uint32_t)(in != NULL && out == in) << 2, 0));
+    COPP__REC(copp__rec_wire(&k, COPP__REC_IN, in, COPP_STATUS_INPUT_BYTES));
     if (hr == COPP_S_OK) hr = copp__query(&k, in, image, sizeof image, tag);
     if (hr == COPP_S_OK) {
         COPP_MEMSET(out, 0, COPP_STATUS_OUTPUT_BYTES);
         COPP_MEMCPY(out + COPP_STOUT_OFF_CBSIZEDATA, image, COPP__IMAGE_REPLY + copp__ld32(image));
         COPP_MEMCPY(out + COPP_STOUT_OFF_MACKDI, tag, COPP_MAC_BYTES);
+        COPP__REC(copp__rec_wire(&k, COPP__REC_OUT, out, COPP_STATUS_OUTPUT_BYTES));
         copp__mine(&k)->pending_flags = 0;   /* reported: cleared */
         copp__mine(&k)->status_seq++;        /* wraps mod 2^32 (A4) */
     }
@@ -2297,8 +3323,9 @@ static int32_t copp__vp_get(copp__call *k, copp_videoparameters *p)
  * refuse the call happens before vp_set: the new key is drawn (into
  * p->dwCPKey, wiped by the caller), then a key move that raises its level
  * goes through >>protect (checked against the mode, written, undone if
- * refused); a failing vp_set takes that raise back (a lowering: it stands
- * even if its own write fails).  A move that lowers or keeps the key's
+ * refused); a failing vp_set takes that raise back and puts the hardware
+ * back at the level it carried when the call began (copp__move_back; if
+ * that write fails the raise stands, fail closed).  A move that lowers or keeps the key's
  * level (CHANGE down, DEACTIVATE) cannot fail the call, so it runs after
  * vp_set, when nothing else can fail. */
 static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
@@ -2308,6 +3335,8 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
     int cp = (p->dwFlags & COPP_VP_FLAGS_COPYPROTECT) && (c->protection_types & COPP_PROTECTION_TYPE_ACP);
     int tv = (p->dwFlags & ~COPP_VP_FLAGS_COPYPROTECT) != 0;
     uint32_t cmd = p->dwCPCommand, fresh = COPP__NOWHERE, prev = COPP__NOWHERE, to = COPP__NOWHERE;
+    uint32_t before = c->applied[COPP__T_ACP];   /* what the hardware carries: a failed SET leaves it */
+    uint32_t flags = k->flags;                    /* the events the call latches: a failed SET none */
     uint32_t *held = &fresh;   /* the key's recorded level; a new key's until it is stored */
     int early = 0, slot = -1;
     int32_t r;
@@ -2334,7 +3363,8 @@ static int32_t copp__vp_set(copp__call *k, copp_videoparameters *p)
     if (tv) {
         r = hw->vp_set(c->desc.hw_user, p);
         if (r != COPP_S_OK) {
-            if (early) (void)copp__move(k, COPP__T_ACP, held, prev, COPP__APPLY);   /* back down: stands */
+            k->flags = flags;   /* the raise is taken back whole, with what it latched */
+            if (early) copp__move_back(k, COPP__T_ACP, held, prev, before);   /* back as it was */
             return copp__cb_fail(&k->why, COPP_REASON_HW_FAILED, r);
         }
     }
@@ -2364,11 +3394,18 @@ static uint32_t copp__vp_status(int32_t hr, uint32_t why)
     }
 }
 
-COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356])
+/* The body of copp_handle_videoparameters, in a frame of its own so that the
+ * entry point can zero that frame's depth after it returns (below). */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static uint32_t copp__videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356])
 {
     copp__call k;
     copp_videoparameters p;
     int32_t hr = copp__enter_connector(&k, c, COPP_CALL_VIDEO_PARAMETERS);
+    COPP__REC(copp__rec_args(&k, (in == NULL) | (uint32_t)(out == NULL) << 1 | (uint32_t)(in != NULL && out == in) << 2, 0));
+    COPP__REC(copp__rec_wire(&k, COPP__REC_IN, in, COPP_VIDEOPARAMETERS_BYTES));
     if (hr == COPP_S_OK && (in == NULL || out == NULL)) hr = copp__fail(&k.why, COPP_REASON_NULL_POINTER);
     else if (hr == COPP_S_OK && !copp__guid_eq(in, copp__guid_videoparameters))   /* checked first (spec 13.2) */
         hr = copp__fail(&k.why, COPP_REASON_BAD_VIDEOPARAMETERS);
@@ -2387,10 +3424,33 @@ COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t i
         COPP__VP_FIELDS(COPP__X)
 #undef COPP__X
         if (out != in) COPP_MEMCPY(out + COPP__VP_OEM_OFFSET, in + COPP__VP_OEM_OFFSET, 256);
+        COPP__REC(copp__rec_wire(&k, COPP__REC_OUT, out, COPP_VIDEOPARAMETERS_BYTES));
     }
     copp__wipe(&p, sizeof p);   /* dwCPKey: a live key is what CHANGE and DEACTIVATE need */
     hr = copp__leave(&k, hr);
     return copp__vp_status(hr, k.why);
+}
+
+/* Zeroes COPP__BURN bytes of stack below the caller's frame: where the body
+ * above and its callees ran.  Wiping p does not reach the copies a compiler
+ * keeps of dwCPKey in callee-saved registers, which later callees push into
+ * their frames (the Win64 build under Wine showed the issued key there). */
+#define COPP__BURN 448
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static void copp__burn_stack(void)
+{
+    volatile uint8_t b[COPP__BURN];
+    size_t i;
+    for (i = 0; i < sizeof b; i++) b[i] = 0;
+}
+
+COPP_API uint32_t copp_handle_videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356])
+{
+    uint32_t r = copp__videoparameters(c, in, out);
+    copp__burn_stack();   /* a live video-port key can lower protection */
+    return r;
 }
 
 /* >>resync ----------------------------------------------------------------- */
@@ -2401,6 +3461,7 @@ COPP_API int32_t copp_connector_resync(copp_connector *c, uint32_t copp_status_f
     uint32_t why = COPP_REASON_NONE;
     int32_t hr = copp__enter_connector(&k, c, COPP_CALL_RESYNC), r;
     int t;
+    COPP__REC(copp__rec_args(&k, 0, copp_status_flags));
     if (hr != COPP_S_OK) return copp__leave(&k, hr);
     k.flags = copp_status_flags & (COPP_STATUS_LINK_LOST | COPP_STATUS_RENEGOTIATION_REQUIRED);
     for (t = 0; t < (int)COPP__TYPES; t++) {
@@ -2416,6 +3477,160 @@ COPP_API int32_t copp_connector_resync(copp_connector *c, uint32_t copp_status_f
         }
     }
     return copp__leave(&k, hr);   /* latches k.flags */
+}
+
+
+/* >>opm-impl: protected outputs (OPM.md) ---------------------------------- */
+/* Not yet implemented in this revision: every entry point returns
+ * COPP_STATUS_NOT_SUPPORTED and changes nothing (see >>opm). */
+
+COPP_API int32_t copp_opm_get_certificate_size(copp_connector *c, uint32_t certificate_type, uint32_t *size)
+{
+    (void)c; (void)certificate_type; (void)size;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_get_certificate(copp_connector *c, uint32_t certificate_type, uint8_t *buf, uint32_t size)
+{
+    (void)c; (void)certificate_type; (void)buf; (void)size;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_create_protected_output(copp_connector *c, copp_opm_output *po, uint32_t semantics)
+{
+    (void)c; (void)po; (void)semantics;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_get_random_number(copp_opm_output *po, uint8_t random[16])
+{
+    (void)po; (void)random;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_set_signing_key_and_sequence_numbers(copp_opm_output *po, const uint8_t encrypted[256])
+{
+    (void)po; (void)encrypted;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_get_information(copp_opm_output *po, const uint8_t in[4112], uint8_t out[4096])
+{
+    (void)po; (void)in; (void)out;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_get_copp_compatible_information(copp_opm_output *po, const uint8_t in[4096],
+                                                          uint8_t out[4096])
+{
+    (void)po; (void)in; (void)out;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_configure_protected_output(copp_opm_output *po, const uint8_t in[4096],
+                                                     uint32_t additional_size, const uint8_t *additional)
+{
+    (void)po; (void)in; (void)additional_size; (void)additional;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API int32_t copp_opm_destroy_protected_output(copp_opm_output *po)
+{
+    (void)po;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+
+COPP_API uint32_t copp_opm_state(const copp_opm_output *po)
+{
+    const copp__slot *r = po != NULL ? copp__record(&po->s) : NULL;
+    return (r != NULL && r->state >= COPP_STATE_PO_CREATED) ? r->state : COPP_STATE_CLOSED;
+}
+
+COPP_API uint32_t copp_opm_semantics(const copp_opm_output *po)
+{
+    const copp__slot *r = po != NULL ? copp__record(&po->s) : NULL;
+    return (r != NULL && r->state >= COPP_STATE_PO_CREATED) ? r->semantics : 0xFFFFFFFFu;
+}
+
+COPP_API uint32_t copp_opm_virtual_level(const copp_opm_output *po, uint32_t opm_prot_type)
+{
+    (void)po; (void)opm_prot_type;
+    return COPP_LEVEL_NOT_AVAILABLE;
+}
+
+COPP_API uint32_t copp_opm_last_reason(const copp_opm_output *po) { return po ? po->s.last_reason : 0u; }
+
+/* The NTSTATUS names copp returns (OPM.md 3), for copp_ntstatus_str. */
+#define COPP__NTSTATUS_NAMES(X) \
+    X(SUCCESS) X(INVALID_PARAMETER) X(NO_MEMORY) X(BUFFER_TOO_SMALL) X(NOT_SUPPORTED) X(INVALID_DEVICE_STATE) \
+    X(GRAPHICS_OPM_NOT_SUPPORTED) X(GRAPHICS_COPP_NOT_SUPPORTED) X(GRAPHICS_UAB_NOT_SUPPORTED) \
+    X(GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS) X(GRAPHICS_OPM_PARAMETER_ARRAY_TOO_SMALL) \
+    X(GRAPHICS_OPM_NO_PROTECTED_OUTPUTS_EXIST) X(GRAPHICS_OPM_INVALID_POINTER) X(GRAPHICS_OPM_INTERNAL_ERROR) \
+    X(GRAPHICS_OPM_INVALID_HANDLE) X(GRAPHICS_PVP_INVALID_CERTIFICATE_LENGTH) X(GRAPHICS_OPM_SPANNING_MODE_ENABLED) \
+    X(GRAPHICS_OPM_THEATER_MODE_ENABLED) X(GRAPHICS_PVP_HFS_FAILED) X(GRAPHICS_OPM_INVALID_SRM) \
+    X(GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_HDCP) X(GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_ACP) \
+    X(GRAPHICS_OPM_OUTPUT_DOES_NOT_SUPPORT_CGMSA) X(GRAPHICS_OPM_HDCP_SRM_NEVER_SET) \
+    X(GRAPHICS_OPM_RESOLUTION_TOO_HIGH) X(GRAPHICS_OPM_ALL_HDCP_HARDWARE_ALREADY_IN_USE) \
+    X(GRAPHICS_OPM_PROTECTED_OUTPUT_NO_LONGER_EXISTS) X(GRAPHICS_OPM_SESSION_TYPE_CHANGE_IN_PROGRESS) \
+    X(GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS) X(GRAPHICS_OPM_INVALID_INFORMATION_REQUEST) \
+    X(GRAPHICS_OPM_DRIVER_INTERNAL_ERROR) X(GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_OPM_SEMANTICS) \
+    X(GRAPHICS_OPM_SIGNALING_NOT_SUPPORTED) X(GRAPHICS_OPM_INVALID_CONFIGURATION_REQUEST)
+
+COPP_API const char *copp_ntstatus_str(int32_t status)
+{
+#ifdef COPP_NO_STRINGS
+    (void)status;
+    return "";
+#else
+#define COPP__X(name) if (status == COPP_STATUS_##name) return "STATUS_" #name;
+    COPP__NTSTATUS_NAMES(COPP__X)
+#undef COPP__X
+    return "NTSTATUS";
+#endif
+}
+
+/* IddCx helpers: not yet implemented in this revision (COPP_STATUS_NOT_SUPPORTED). */
+COPP_API int32_t copp_iddcx_opm_get_certificate_size(copp_connector *c, uint32_t certificate_type, uint32_t *size)
+{
+    (void)c; (void)certificate_type; (void)size;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_get_certificate(copp_connector *c, uint32_t certificate_type,
+                                                uint8_t *buf, uint32_t size)
+{
+    (void)c; (void)certificate_type; (void)buf; (void)size;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_create_protected_output(copp_connector *c, copp_opm_output *po, uint32_t semantics)
+{
+    (void)c; (void)po; (void)semantics;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_get_random_number(copp_opm_output *po, uint8_t out[20])
+{
+    (void)po; (void)out;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_set_signing_key_and_sequence_numbers(copp_opm_output *po, const uint8_t in[260])
+{
+    (void)po; (void)in;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_get_information(copp_opm_output *po, const uint8_t in[4116], uint8_t out[4100])
+{
+    (void)po; (void)in; (void)out;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_configure_protected_output(copp_opm_output *po, const uint8_t in[4100],
+                                                           uint32_t additional_size, const uint8_t *additional)
+{
+    (void)po; (void)in; (void)additional_size; (void)additional;
+    return COPP_STATUS_NOT_SUPPORTED;
+}
+COPP_API int32_t copp_iddcx_opm_destroy_protected_output(copp_opm_output *po)
+{
+    (void)po;
+    return COPP_STATUS_NOT_SUPPORTED;
 }
 
 /* >>accessors -------------------------------------------------------------- */
@@ -2487,6 +3702,81 @@ COPP_API const char *copp_result_str(int32_t hr)
 #endif
 }
 
+/* The errno numbers of COPP__RESULT_MAP: the environment's macros when it has
+ * them (<errno.h>, <linux/errno.h>), else Linux's generic numbers. */
+#define COPP__ERRNO_0 0
+#ifdef EIO
+#define COPP__ERRNO_EIO EIO
+#else
+#define COPP__ERRNO_EIO 5
+#endif
+#ifdef EAGAIN
+#define COPP__ERRNO_EAGAIN EAGAIN
+#else
+#define COPP__ERRNO_EAGAIN 11
+#endif
+#ifdef ENOMEM
+#define COPP__ERRNO_ENOMEM ENOMEM
+#else
+#define COPP__ERRNO_ENOMEM 12
+#endif
+#ifdef EFAULT
+#define COPP__ERRNO_EFAULT EFAULT
+#else
+#define COPP__ERRNO_EFAULT 14
+#endif
+#ifdef EBUSY
+#define COPP__ERRNO_EBUSY EBUSY
+#else
+#define COPP__ERRNO_EBUSY 16
+#endif
+#ifdef EINVAL
+#define COPP__ERRNO_EINVAL EINVAL
+#else
+#define COPP__ERRNO_EINVAL 22
+#endif
+#ifdef EPROTO
+#define COPP__ERRNO_EPROTO EPROTO
+#else
+#define COPP__ERRNO_EPROTO 71
+#endif
+#ifdef EOPNOTSUPP
+#define COPP__ERRNO_EOPNOTSUPP EOPNOTSUPP
+#else
+#define COPP__ERRNO_EOPNOTSUPP 95
+#endif
+
+COPP_API int32_t copp_hresult_from_win32(uint32_t w)
+{
+    return w == 0u ? COPP_S_OK : COPP__HR_WIN32(w & 0xFFFFu);
+}
+
+COPP_API int copp_hresult_to_errno(int32_t hr)
+{
+    switch (hr) {   /* a duplicate HRESULT in the map is a compile error here */
+#define COPP__X(hr_, err, nt, when) case hr_: return -(int)COPP__ERRNO_##err;
+    COPP__RESULT_MAP(COPP__X)
+#undef COPP__X
+    default: return hr < 0 ? -(int)COPP__ERRNO_EIO : 0;
+    }
+}
+
+COPP_API int32_t copp_hresult_to_ntstatus(int32_t hr)
+{
+    switch (hr) {
+#define COPP__X(hr_, err, nt, when) case hr_: return nt;
+    COPP__RESULT_MAP(COPP__X)
+#undef COPP__X
+    default: break;
+    }
+    if (hr >= 0) return COPP_NTSTATUS_SUCCESS;
+    /* HRESULT_FROM_NT(s) = s | 0x10000000: an error-severity NTSTATUS has
+     * 0xC in its top nibble, so the HRESULT has 0xD. */
+    if (((uint32_t)hr & 0xF0000000u) == 0xD0000000u)
+        return COPP__HRESULT_FAIL((uint32_t)hr & ~0x10000000u);
+    return COPP_NTSTATUS_UNSUCCESSFUL;
+}
+
 COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_subsampling,
                                        uint32_t nominal_range, uint32_t transfer_matrix,
                                        uint32_t lighting, uint32_t primaries,
@@ -2498,14 +3788,580 @@ COPP_API uint32_t copp_extended_format(uint32_t sample_format, uint32_t chroma_s
            ((transfer_function & 0x1Fu) << 27);
 }
 
+/* >>recorder-impl: the transcript writer (COPP_WITH_RECORDER) -------------- */
+#ifdef COPP_WITH_RECORDER
+
+COPP_API int32_t copp_recorder_init(copp_recorder *r, uint8_t *buf, uint32_t cap, uint32_t flags)
+{
+    if (r == NULL || buf == NULL) return COPP_E_POINTER;
+    if (cap < 64u || cap > 0x40000000u || (flags & ~COPP_RECORDER_KEEP_MAC_KEY)) return COPP_E_INVALIDARG;
+    COPP_MEMSET(r, 0, sizeof *r);
+    r->buf = buf;
+    r->cap = cap;
+    r->flags = flags;
+    return COPP_S_OK;
+}
+
+/* Ring offset of byte `off` of the record being written. */
+static uint32_t copp__rec_at(const copp_recorder *r, uint32_t off)
+{
+    uint32_t a = r->tail + r->used + off;   /* each <= cap <= 2^30: no wrap */
+    return a % r->cap;
+}
+
+/* Drop the oldest whole record (its length is its first u32). */
+static void copp__rec_evict(copp_recorder *r)
+{
+    uint8_t b[4];
+    uint32_t i, n;
+    for (i = 0; i < 4u; i++) b[i] = r->buf[(r->tail + i) % r->cap];
+    n = copp__ld32(b);
+    COPP_ASSERT(n >= COPP_REC_HEADER_BYTES && n <= r->used);
+    if (n > r->used) n = r->used;   /* cannot happen: the writer wrote it */
+    r->tail = (r->tail + n) % r->cap;
+    r->used -= n;
+    r->records--;
+    r->dropped++;
+    if (r->records == 0) r->tail = r->used = 0;
+}
+
+/* Append n bytes (p NULL: zeros) to the record being written, evicting the
+ * oldest records to make room; a record larger than the ring is lost. */
+static void copp__rec_put(copp_recorder *r, const uint8_t *p, uint32_t n)
+{
+    uint32_t at, first;
+    if (r == NULL || !r->open || r->lost) return;
+    while (r->cap - r->used - r->len < n) {
+        if (r->records == 0) { r->lost = 1u; return; }
+        copp__rec_evict(r);
+    }
+    at = copp__rec_at(r, r->len);
+    first = r->cap - at < n ? r->cap - at : n;   /* up to the end of the ring, then from its start */
+    if (p != NULL) {
+        COPP_MEMCPY(r->buf + at, p, first);
+        if (n > first) COPP_MEMCPY(r->buf, p + first, n - first);
+    } else {
+        COPP_MEMSET(r->buf + at, 0, first);
+        if (n > first) COPP_MEMSET(r->buf, 0, n - first);
+    }
+    r->len += n;
+}
+
+/* Overwrite byte `off` of the record being written. */
+static void copp__rec_poke(copp_recorder *r, uint32_t off, uint8_t v)
+{
+    if (!r->lost && off < r->len) r->buf[copp__rec_at(r, off)] = v;
+}
+
+static void copp__rec_item_head(copp_recorder *r, uint32_t kind, uint32_t id, uint32_t n)
+{
+    uint8_t h[COPP_REC_ITEM_HEADER_BYTES];
+    h[0] = (uint8_t)kind;
+    h[1] = (uint8_t)id;
+    h[2] = (uint8_t)n;
+    h[3] = (uint8_t)(n >> 8);
+    copp__rec_put(r, h, sizeof h);
+}
+
+static void copp__rec_item(copp_recorder *r, uint32_t kind, uint32_t id, const uint8_t *p, uint32_t n)
+{
+    if (r == NULL || !r->open) return;
+    copp__rec_item_head(r, kind, id, n);
+    copp__rec_put(r, p, n);
+}
+
+/* A call starts its record: the 12-byte record header, length patched at the end. */
+static void copp__rec_begin(copp__call *k, copp_recorder *r)
+{
+    uint8_t h[COPP_REC_HEADER_BYTES];
+    k->rec = r;
+    if (r == NULL) return;
+    r->open = 1u;
+    r->len = 0;
+    r->lost = 0;
+    r->call = k->id;
+    r->tag_at = 0;
+    copp__st32(h, 0);
+    copp__st32(h + 4, r->next_seq);
+    h[8] = (uint8_t)k->id;
+    h[9] = (uint8_t)(k->id >> 8);
+    h[10] = h[11] = 0;
+    copp__rec_put(r, h, sizeof h);
+}
+
+/* The call's END item (docs/transcript.md), then the record is whole.  A
+ * command refused for its MAC has its computed tag withheld (a valid tag of
+ * bytes the caller chose is a forgery). */
+static void copp__rec_end(copp__call *k, int32_t hr)
+{
+    copp_recorder *r = k->rec;
+    const copp_connector *c = k->c;
+    uint8_t e[COPP_REC_END_BYTES], len[4];
+    uint32_t i, slot = COPP_REC_NONE;
+    if (r == NULL || !r->open) return;
+    if (k->id == COPP_CALL_COMMAND && k->why == COPP_REASON_BAD_MAC && r->tag_at != 0)
+        for (i = 0; i <= COPP_MAC_BYTES; i++) copp__rec_poke(r, r->tag_at + i, 0);   /* kept flag, tag */
+    if (k->from != COPP_STATE_CLOSED || (k->id == COPP_CALL_OPEN && hr == COPP_S_OK)) slot = k->slot;
+    COPP_MEMSET(e, 0, sizeof e);
+    copp__st32(e, (uint32_t)hr);
+    copp__st32(e + 4, k->why);
+    copp__st32(e + 8, slot);
+    copp__st32(e + 12, k->before);
+    copp__st32(e + 16, k->s != NULL ? k->s->state : COPP_STATE_CLOSED);
+    copp__st32(e + 20, k->flags);
+    if (c != NULL && c->initialized == COPP__MAGIC) {
+        for (i = 0; i < COPP__TYPES; i++) copp__st32(e + 24 + 4 * i, c->applied[i]);
+        copp__st32(e + 36, c->nsessions);
+        copp__st32(e + 40, c->nvp_keys);
+    }
+    copp__rec_item(r, COPP_REC_KIND_END, 0, e, sizeof e);
+    r->open = 0;
+    if (k->id == COPP_CALL_CONNECTOR_INIT && hr == COPP_S_OK && c != NULL) r->protection_types = c->protection_types;
+    r->next_seq++;
+    if (r->lost) {   /* larger than the ring: its number is skipped */
+        r->dropped++;
+        return;
+    }
+    copp__st32(len, r->len);
+    for (i = 0; i < 4u; i++) r->buf[copp__rec_at(r, i)] = len[i];
+    r->used += r->len;
+    r->records++;
+}
+
+static void copp__rec_args(copp__call *k, uint32_t nulls, uint32_t value)
+{
+    uint8_t b[8];
+    copp__st32(b, nulls);
+    copp__st32(b + 4, value);
+    copp__rec_item(k->rec, COPP_REC_KIND_INPUT, COPP_REC_ITEM_ARGS, b, sizeof b);
+}
+
+/* Wire bytes: their full length, then the bytes up to the last non-zero
+ * one (the rest are zero); a NULL pointer has length COPP_REC_NONE. */
+static void copp__rec_wire(copp__call *k, uint32_t kind, const uint8_t *p, uint32_t n)
+{
+    copp_recorder *r = k->rec;
+    uint8_t b[4];
+    uint32_t keep = n;
+    if (r == NULL || !r->open) return;
+    if (p == NULL) n = keep = 0;
+    while (keep >= 32u) {   /* the zero tail of a 4 KB message, 32 bytes a step */
+        uint64_t w[4];
+        COPP_MEMCPY(w, p + keep - 32u, sizeof w);
+        if ((w[0] | w[1] | w[2] | w[3]) != 0) break;
+        keep -= 32u;
+    }
+    while (keep > 0 && p[keep - 1] == 0) keep--;
+    copp__st32(b, p == NULL ? COPP_REC_NONE : n);
+    copp__rec_item_head(r, kind, COPP_REC_ITEM_WIRE, 4u + keep);
+    copp__rec_put(r, b, 4);
+    copp__rec_put(r, p, keep);
+}
+
+static void copp__rec_value(copp__call *k, uint32_t id, uint32_t v)
+{
+    uint8_t b[4];
+    copp__st32(b, v);
+    copp__rec_item(k->rec, COPP_REC_KIND_OUTPUT, id, b, sizeof b);
+}
+
+/* Init's input: what the description says (not the certificate's bytes:
+ * the replay needs only its length). */
+static void copp__rec_desc(copp__call *k, const copp_connector_desc *d)
+{
+    const copp_hw_ops *o = d->hw;
+    uint8_t b[16];
+    uint32_t hw = 0;   /* bit i: the op of callback id i + 1 is set */
+    hw |= (uint32_t)(o->get_protection_types != NULL) << 0;
+    hw |= (uint32_t)(o->set_protection != NULL) << 1;
+    hw |= (uint32_t)(o->get_protection != NULL) << 2;
+    hw |= (uint32_t)(o->check_protection != NULL) << 3;
+    hw |= (uint32_t)(o->get_connector_type != NULL) << 4;
+    hw |= (uint32_t)(o->get_bus_type != NULL) << 5;
+    hw |= (uint32_t)(o->get_display_data != NULL) << 6;
+    hw |= (uint32_t)(o->get_hdcp_key_data != NULL) << 7;
+    hw |= (uint32_t)(o->get_tv_standards != NULL) << 8;
+    hw |= (uint32_t)(o->set_signaling != NULL) << 9;
+    hw |= (uint32_t)(o->vp_get != NULL) << 10;
+    hw |= (uint32_t)(o->vp_set != NULL) << 11;
+    copp__st32(b, d->certificate_len);
+    copp__st32(b + 4, hw);
+    copp__st32(b + 8, (uint32_t)(d->crypto->mac_release != NULL) | (uint32_t)(d->crypto->oaep_decrypt != NULL) << 1);
+    copp__st32(b + 12, k->rec != NULL ? k->rec->flags : 0u);
+    copp__rec_item(k->rec, COPP_REC_KIND_INPUT, COPP_REC_ITEM_DESC, b, sizeof b);
+}
+
+/* ---- the shims: each calls the caller's op, then records it (user is c) */
+
+#define COPP__REC_C   copp_connector *c = (copp_connector *)user
+#define COPP__REC_HW  c->rec.user_hw
+#define COPP__REC_HWU c->rec.user_hw_user
+#define COPP__REC_CR  c->rec.user_crypto
+#define COPP__REC_CRU c->rec.user_crypto_user
+
+static void copp__rec_cb(copp_connector *c, uint32_t id, const uint8_t *p, uint32_t n)
+{
+    copp__rec_item(c->desc.recorder, COPP_REC_KIND_CALLBACK, id, p, n);
+}
+
+static void copp__rec_cb_types(copp_recorder *r, int32_t hr, uint32_t types)
+{
+    uint8_t b[8];
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, types);
+    copp__rec_item(r, COPP_REC_KIND_CALLBACK, COPP_REC_CB_GET_PROTECTION_TYPES, b, sizeof b);
+}
+
+/* RNG bytes are kept, but rGH (the key exchange's draw) is withheld. */
+static void copp__rec_cb_rng(copp_recorder *r, const uint8_t *buf, size_t len, int rv)
+{
+    uint8_t b[9];
+    uint32_t n = len > 4096u ? 4096u : (uint32_t)len;
+    int keep = r != NULL && r->call != COPP_CALL_KEY_EXCHANGE && rv == 0;
+    if (r == NULL || !r->open) return;
+    copp__st32(b, (uint32_t)len);
+    copp__st32(b + 4, (uint32_t)rv);
+    b[8] = (uint8_t)keep;
+    copp__rec_item_head(r, COPP_REC_KIND_CALLBACK, COPP_REC_CB_RANDOMBYTES, 9u + (keep ? n : 0u));
+    copp__rec_put(r, b, sizeof b);
+    if (keep) copp__rec_put(r, buf, n);
+}
+
+static int32_t copp__rec_get_protection_types(void *user, uint32_t *types)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->get_protection_types(COPP__REC_HWU, types);
+    copp__rec_cb_types(c->desc.recorder, hr, *types);
+    return hr;
+}
+
+/* (type, level) -> hr: set_protection, check_protection. */
+static void copp__rec_tl(copp_connector *c, uint32_t id, uint32_t type, uint32_t level, int32_t hr)
+{
+    uint8_t b[12];
+    copp__st32(b, type);
+    copp__st32(b + 4, level);
+    copp__st32(b + 8, (uint32_t)hr);
+    copp__rec_cb(c, id, b, sizeof b);
+}
+
+static int32_t copp__rec_set_protection(void *user, uint32_t type, uint32_t level)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->set_protection(COPP__REC_HWU, type, level);
+    copp__rec_tl(c, COPP_REC_CB_SET_PROTECTION, type, level, hr);
+    return hr;
+}
+
+static int32_t copp__rec_check_protection(void *user, uint32_t type, uint32_t level)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->check_protection(COPP__REC_HWU, type, level);
+    copp__rec_tl(c, COPP_REC_CB_CHECK_PROTECTION, type, level, hr);
+    return hr;
+}
+
+static int32_t copp__rec_get_protection(void *user, uint32_t type, uint32_t *level)
+{
+    COPP__REC_C;
+    uint8_t b[12];
+    int32_t hr = COPP__REC_HW->get_protection(COPP__REC_HWU, type, level);
+    copp__st32(b, type);
+    copp__st32(b + 4, (uint32_t)hr);
+    copp__st32(b + 8, *level);
+    copp__rec_cb(c, COPP_REC_CB_GET_PROTECTION, b, sizeof b);
+    return hr;
+}
+
+/* hr, then a dword the op wrote. */
+static void copp__rec_hv(copp_connector *c, uint32_t id, int32_t hr, uint32_t v)
+{
+    uint8_t b[8];
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, v);
+    copp__rec_cb(c, id, b, sizeof b);
+}
+
+static int32_t copp__rec_get_connector_type(void *user, uint32_t *v)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->get_connector_type(COPP__REC_HWU, v);
+    copp__rec_hv(c, COPP_REC_CB_GET_CONNECTOR_TYPE, hr, *v);
+    return hr;
+}
+
+static int32_t copp__rec_get_bus_type(void *user, uint32_t *v)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->get_bus_type(COPP__REC_HWU, v);
+    copp__rec_hv(c, COPP_REC_CB_GET_BUS_TYPE, hr, *v);
+    return hr;
+}
+
+static int32_t copp__rec_get_tv_standards(void *user, uint32_t *v)
+{
+    COPP__REC_C;
+    int32_t hr = COPP__REC_HW->get_tv_standards(COPP__REC_HWU, v);
+    copp__rec_hv(c, COPP_REC_CB_GET_TV_STANDARDS, hr, *v);
+    return hr;
+}
+
+static int32_t copp__rec_get_display_data(void *user, copp_display_data *dd)
+{
+    COPP__REC_C;
+    uint8_t b[28];
+    int32_t hr = COPP__REC_HW->get_display_data(COPP__REC_HWU, dd);
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, dd->DisplayWidth);
+    copp__st32(b + 8, dd->DisplayHeight);
+    copp__st32(b + 12, dd->Format);
+    copp__st32(b + 16, dd->d3dFormat);
+    copp__st32(b + 20, dd->FreqNumerator);
+    copp__st32(b + 24, dd->FreqDenominator);
+    copp__rec_cb(c, COPP_REC_CB_GET_DISPLAY_DATA, b, sizeof b);
+    return hr;
+}
+
+static int32_t copp__rec_get_hdcp_key_data(void *user, uint32_t *hdcp_flags, uint8_t bksv[5])
+{
+    COPP__REC_C;
+    uint8_t b[13];
+    int32_t hr = COPP__REC_HW->get_hdcp_key_data(COPP__REC_HWU, hdcp_flags, bksv);
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, *hdcp_flags);
+    COPP_MEMCPY(b + 8, bksv, 5);   /* the receiver's public KSV */
+    copp__rec_cb(c, COPP_REC_CB_GET_HDCP_KEY_DATA, b, sizeof b);
+    return hr;
+}
+
+static int32_t copp__rec_set_signaling(void *user, const copp_signaling *sig)
+{
+    COPP__REC_C;
+    uint8_t b[44];
+    uint32_t i;
+    int32_t hr = COPP__REC_HW->set_signaling(COPP__REC_HWU, sig);
+    copp__st32(b, sig->ActiveTVProtectionStandard);
+    for (i = 0; i < 3u; i++) {
+        copp__st32(b + 4 + 4 * i, sig->AspectRatioValidMask[i]);
+        copp__st32(b + 16 + 4 * i, sig->AspectRatioData[i]);
+    }
+    copp__st32(b + 28, 0);
+    copp__st32(b + 32, 0);
+    copp__st32(b + 36, 0);
+    copp__st32(b + 40, (uint32_t)hr);
+    copp__rec_cb(c, COPP_REC_CB_SET_SIGNALING, b, sizeof b);
+    return hr;
+}
+
+/* The 21 dwords of a copp_videoparameters, in wire order (84 bytes). */
+static void copp__rec_vp(uint8_t *b, const copp_videoparameters *p)
+{
+#define COPP__X(f, off) copp__st32(b + (off) - 16, p->f);
+    COPP__VP_FIELDS(COPP__X)
+#undef COPP__X
+}
+
+/* vp_get: hr, the structure as copp passed it, then as the op left it. */
+static int32_t copp__rec_vp_get(void *user, copp_videoparameters *p)
+{
+    COPP__REC_C;
+    copp_recorder *r = c->desc.recorder;
+    uint8_t b[88];
+    int32_t hr;
+    copp__rec_vp(b + 4, p);
+    hr = COPP__REC_HW->vp_get(COPP__REC_HWU, p);
+    copp__st32(b, (uint32_t)hr);
+    copp__rec_item_head(r, COPP_REC_KIND_CALLBACK, COPP_REC_CB_VP_GET, 4u + 84u + 84u);
+    copp__rec_put(r, b, sizeof b);
+    copp__rec_vp(b, p);
+    copp__rec_put(r, b, 84u);
+    return hr;
+}
+
+static int32_t copp__rec_vp_set(void *user, const copp_videoparameters *p)
+{
+    COPP__REC_C;
+    uint8_t b[88];
+    int32_t hr = COPP__REC_HW->vp_set(COPP__REC_HWU, p);
+    copp__rec_vp(b, p);
+    copp__st32(b + 84, (uint32_t)hr);
+    copp__rec_cb(c, COPP_REC_CB_VP_SET, b, sizeof b);
+    return hr;
+}
+
+static int copp__rec_randombytes(void *user, uint8_t *buf, size_t len)
+{
+    COPP__REC_C;
+    int rv = COPP__REC_CR->randombytes(COPP__REC_CRU, buf, len);
+    copp__rec_cb_rng(c->desc.recorder, buf, len, rv);
+    return rv;
+}
+
+/* The RSA output is withheld: only its length and the two start sequence
+ * numbers (which the next command and status request carry in the clear);
+ * kDI only under COPP_RECORDER_KEEP_MAC_KEY. */
+static int32_t copp__rec_rsa_decrypt(void *user, const uint8_t sig[256], uint8_t out[256], size_t *out_len)
+{
+    COPP__REC_C;
+    copp_recorder *r = c->desc.recorder;
+    uint8_t b[33];
+    int32_t hr = COPP__REC_CR->rsa_decrypt(COPP__REC_CRU, sig, out, out_len);
+    int whole = hr == COPP_S_OK && *out_len >= COPP_START_SEQUENCE_BYTES && *out_len <= COPP_SIGNATURE_BYTES;
+    int key = whole && r != NULL && (r->flags & COPP_RECORDER_KEEP_MAC_KEY);
+    COPP_MEMSET(b, 0, sizeof b);
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, *out_len > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)*out_len);
+    if (whole) {
+        copp__st32(b + 8, copp__ld32(out + 32));
+        copp__st32(b + 12, copp__ld32(out + 36));
+    }
+    b[16] = (uint8_t)key;
+    if (key) COPP_MEMCPY(b + 17, out + 16, COPP_KEY_BYTES);   /* DANGEROUS: the MAC key */
+    copp__rec_cb(c, COPP_REC_CB_RSA_DECRYPT, b, key ? 33u : 17u);
+    copp__wipe(b, sizeof b);
+    return hr;
+}
+
+static int32_t copp__rec_mac_init(void *user, copp_mac_ctx *ctx, const uint8_t key[16])
+{
+    COPP__REC_C;
+    uint8_t b[4];
+    int32_t hr = COPP__REC_CR->mac_init(COPP__REC_CRU, ctx, key);
+    copp__st32(b, (uint32_t)hr);   /* the key: never */
+    copp__rec_cb(c, COPP_REC_CB_MAC_INIT, b, sizeof b);
+    return hr;
+}
+
+/* len, zero_tail, hr, kept flag, tag (a command's: withheld at its end
+ * when it did not match, copp__rec_end). */
+static int32_t copp__rec_mac(void *user, const copp_mac_ctx *ctx, const uint8_t *msg, size_t len,
+                             size_t zero_tail, uint8_t tag[16])
+{
+    COPP__REC_C;
+    copp_recorder *r = c->desc.recorder;
+    uint8_t b[29];
+    int32_t hr = COPP__REC_CR->mac(COPP__REC_CRU, ctx, msg, len, zero_tail, tag);
+    copp__st32(b, (uint32_t)len);
+    copp__st32(b + 4, (uint32_t)zero_tail);
+    copp__st32(b + 8, (uint32_t)hr);
+    b[12] = hr == COPP_S_OK;
+    if (hr == COPP_S_OK) COPP_MEMCPY(b + 13, tag, COPP_MAC_BYTES);
+    else COPP_MEMSET(b + 13, 0, COPP_MAC_BYTES);
+    if (r != NULL && r->open && r->call == COPP_CALL_COMMAND) r->tag_at = r->len + COPP_REC_ITEM_HEADER_BYTES + 12u;
+    copp__rec_cb(c, COPP_REC_CB_MAC, b, sizeof b);
+    copp__wipe(b, sizeof b);
+    return hr;
+}
+
+/* OAEP (OPM semantics): the decoded message is withheld like the RSA
+ * output; only hr and its length. */
+static int32_t copp__rec_oaep_decrypt(void *user, const uint8_t ct[256], uint8_t msg[256], size_t *msg_len)
+{
+    COPP__REC_C;
+    uint8_t b[8];
+    int32_t hr = COPP__REC_CR->oaep_decrypt(c->rec.user_opm_crypto_user, ct, msg, msg_len);
+    copp__st32(b, (uint32_t)hr);
+    copp__st32(b + 4, *msg_len > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)*msg_len);
+    copp__rec_cb(c, COPP_REC_CB_OAEP_DECRYPT, b, sizeof b);
+    return hr;
+}
+
+static void copp__rec_mac_release(void *user, copp_mac_ctx *ctx)
+{
+    COPP__REC_C;
+    COPP__REC_CR->mac_release(COPP__REC_CRU, ctx);
+    copp__rec_cb(c, COPP_REC_CB_MAC_RELEASE, NULL, 0);
+}
+
+/* A re-init given c's own desc: the caller's ops, not c's shims. */
+static void copp__rec_unwrap(const copp_connector *c, copp_connector_desc *d)
+{
+    if (d->hw == &c->rec.hw) { d->hw = c->rec.user_hw; d->hw_user = c->rec.user_hw_user; }
+    if (d->crypto == &c->rec.crypto) {
+        d->crypto = c->rec.user_crypto;
+        d->crypto_user = c->rec.user_crypto_user;
+        d->opm_crypto_user = c->rec.user_opm_crypto_user;
+    }
+}
+
+/* With a recorder, desc.hw and desc.crypto become c's shim tables (an op
+ * the caller left NULL stays NULL) and their user pointer c. */
+static void copp__rec_install(copp_connector *c)
+{
+    const copp_hw_ops *hw = c->desc.hw;
+    const copp_crypto *cr = c->desc.crypto;
+    if (c->desc.recorder == NULL) return;
+    c->rec.user_hw = hw;
+    c->rec.user_hw_user = c->desc.hw_user;
+    c->rec.user_crypto = cr;
+    c->rec.user_crypto_user = c->desc.crypto_user;
+#define COPP__SHIM(tab, m) c->rec.tab.m = tab->m != NULL ? copp__rec_##m : NULL;
+    COPP__SHIM(hw, get_protection_types) COPP__SHIM(hw, set_protection) COPP__SHIM(hw, get_protection)
+    COPP__SHIM(hw, check_protection) COPP__SHIM(hw, get_connector_type) COPP__SHIM(hw, get_bus_type)
+    COPP__SHIM(hw, get_display_data) COPP__SHIM(hw, get_hdcp_key_data) COPP__SHIM(hw, get_tv_standards)
+    COPP__SHIM(hw, set_signaling) COPP__SHIM(hw, vp_get) COPP__SHIM(hw, vp_set)
+#undef COPP__SHIM
+#define COPP__SHIM(tab, m) c->rec.crypto.m = tab->m != NULL ? copp__rec_##m : NULL;
+    COPP__SHIM(cr, randombytes) COPP__SHIM(cr, rsa_decrypt) COPP__SHIM(cr, mac_init) COPP__SHIM(cr, mac)
+    COPP__SHIM(cr, mac_release) COPP__SHIM(cr, oaep_decrypt)
+#undef COPP__SHIM
+    /* the OPM users default to hw_user / crypto_user: resolved before those become c */
+    c->rec.user_opm_crypto_user = c->desc.opm_crypto_user != NULL ? c->desc.opm_crypto_user : c->desc.crypto_user;
+    if (c->desc.opm_user == NULL) c->desc.opm_user = c->desc.hw_user;   /* the opm hooks: not recorded yet */
+    c->desc.hw = &c->rec.hw;
+    c->desc.hw_user = c;
+    c->desc.crypto = &c->rec.crypto;
+    c->desc.crypto_user = c;
+    c->desc.opm_crypto_user = c;
+}
+
+COPP_API int32_t copp_recorder_export(const copp_recorder *r, uint8_t *out, uint32_t cap, uint32_t *len)
+{
+    uint32_t need, first, i;
+    if (r == NULL || len == NULL) return COPP_E_POINTER;
+    need = COPP_TRANSCRIPT_HEADER_BYTES + r->used;
+    *len = need;
+    if (out == NULL) return COPP_S_OK;
+    if (cap < need) return COPP_E_INVALIDARG;
+    COPP_MEMSET(out, 0, COPP_TRANSCRIPT_HEADER_BYTES);
+    out[0] = 'C'; out[1] = 'P'; out[2] = 'T'; out[3] = 'R';
+    out[4] = (uint8_t)COPP_TRANSCRIPT_VERSION;
+    out[6] = (uint8_t)COPP_TRANSCRIPT_HEADER_BYTES;
+    copp__st32(out + 8, COPP_VERSION_NUMBER);
+    copp__st32(out + 12, r->flags);
+    copp__st32(out + 16, (uint32_t)COPP_MAX_SESSIONS);
+    copp__st32(out + 20, (uint32_t)COPP_MAX_VP_KEYS);
+    i = 0;
+#ifdef COPP_NO_STDLIB
+    i |= 1u;
+#endif
+#ifdef COPP_NO_STRINGS
+    i |= 2u;
+#endif
+    copp__st32(out + 24, i);
+    copp__st32(out + 28, r->protection_types);
+    if (r->records == 0) first = r->next_seq;   /* the number of the oldest record held */
+    else for (first = 0, i = 0; i < 4u; i++) first |= (uint32_t)r->buf[(r->tail + 4u + i) % r->cap] << (8 * i);
+    copp__st32(out + 32, first);
+    copp__st32(out + 36, r->dropped);
+    first = r->cap - r->tail < r->used ? r->cap - r->tail : r->used;
+    if (r->used) {
+        COPP_MEMCPY(out + COPP_TRANSCRIPT_HEADER_BYTES, r->buf + r->tail, first);
+        if (r->used > first) COPP_MEMCPY(out + COPP_TRANSCRIPT_HEADER_BYTES + first, r->buf, r->used - first);
+    }
+    return COPP_S_OK;
+}
+#endif /* COPP_WITH_RECORDER */
+
 /* >>bytes: helpers shared by the optional backends and the app helpers ---- */
-#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL) || defined(COPP_WITH_BEARSSL)
 static void copp__reverse(uint8_t *dst, const uint8_t *src, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++) dst[i] = src[n - 1 - i];
 }
 
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
 static void copp__reverse_inplace(uint8_t *b, size_t n)
 {
     size_t i;
@@ -2515,6 +4371,7 @@ static void copp__reverse_inplace(uint8_t *b, size_t n)
         b[n - 1 - i] = t;
     }
 }
+#endif
 
 /* >>keys-impl --------------------------------------------------------------- */
 
@@ -2568,6 +4425,19 @@ static int copp__key_components_ok(const copp_rsa_private_key *key, int need_d)
         if (b[i]->p == NULL || b[i]->len == 0 || b[i]->len > 512) return 0;
     return 1;
 }
+
+#if defined(COPP_WITH_OPENSSL) || defined(COPP_WITH_BEARSSL)
+/* Doubling in GF(2^128), the CMAC subkey step (SP 800-38B 6.1), without a
+ * branch on the secret top bit: the CMAC mode of the backends whose library
+ * has AES-CBC but no CMAC (OpenSSL's EVP CBC; BearSSL, which has no CMAC). */
+static void copp__cmac_dbl(uint8_t out[16], const uint8_t in[16])
+{
+    uint8_t carry = (uint8_t)(in[0] >> 7);
+    int i;
+    for (i = 0; i < 15; i++) out[i] = (uint8_t)((in[i] << 1) | (in[i + 1] >> 7));
+    out[15] = (uint8_t)(((unsigned)in[15] << 1) ^ (0x87u & (0u - (unsigned)carry)));
+}
+#endif
 
 #endif
 
@@ -3019,7 +4889,7 @@ static int copp__libtom_rng(void *user, uint8_t *buf, size_t len)
 COPP_API const copp_crypto *copp_libtom_crypto(void)
 {
     static const copp_crypto table = {
-        copp__libtom_rng, copp__libtom_rsa, copp__libtom_mac_init, copp__libtom_mac, NULL
+        copp__libtom_rng, copp__libtom_rsa, copp__libtom_mac_init, copp__libtom_mac, NULL, NULL
     };
     return &table;
 }
@@ -3289,16 +5159,6 @@ typedef struct copp__ossl_mac {
 
 typedef char copp__ossl_mac_fits[(sizeof(copp__ossl_mac) <= COPP_MAC_CTX_BYTES) ? 1 : -1];
 
-/* Doubling in GF(2^128), the CMAC subkey step (SP 800-38B 6.1), without a
- * branch on the secret top bit. */
-static void copp__cmac_dbl(uint8_t out[16], const uint8_t in[16])
-{
-    uint8_t carry = (uint8_t)(in[0] >> 7);
-    int i;
-    for (i = 0; i < 15; i++) out[i] = (uint8_t)((in[i] << 1) | (in[i + 1] >> 7));
-    out[15] = (uint8_t)(((unsigned)in[15] << 1) ^ (0x87u & (0u - (unsigned)carry)));
-}
-
 static int32_t copp__openssl_mac_init(void *user, copp_mac_ctx *ctx, const uint8_t key[16])
 {
     static const uint8_t zero[16] = { 0 };
@@ -3388,11 +5248,504 @@ COPP_API const copp_crypto *copp_openssl_crypto(void)
 {
     static const copp_crypto table = {
         copp__openssl_rng, copp__openssl_rsa, copp__openssl_mac_init, copp__openssl_mac,
-        copp__openssl_mac_release
+        copp__openssl_mac_release, NULL
     };
     return &table;
 }
 #endif /* COPP_WITH_OPENSSL */
+
+/* >>bearssl-impl ----------------------------------------------------------- */
+#ifdef COPP_WITH_BEARSSL
+
+#define COPP__BEARSSL_FLAGS (COPP_BEARSSL_RSA_BIG_ENDIAN | COPP_BEARSSL_RSA_I31 | COPP_BEARSSL_AES_CT64)
+
+COPP_API void copp_bearssl_free(copp_bearssl *k)
+{
+    if (k != NULL) copp__wipe(k, sizeof *k);
+}
+
+/* The engines: i62 RSA unless asked for i31 or BearSSL lacks it; x86ni AES
+ * unless asked for ct64 or the CPU lacks AES-NI.  Returns 0 when there is no
+ * RSA engine (cannot happen with BearSSL 0.6: i31 is always there). */
+static int copp__br_engines(copp_bearssl *k, uint32_t flags)
+{
+    k->priv = NULL;
+    k->pub = NULL;
+    k->engines = flags & (COPP_BEARSSL_RSA_I31 | COPP_BEARSSL_AES_CT64);
+#ifndef COPP_BEARSSL_NO_I62
+    if (!(flags & COPP_BEARSSL_RSA_I31)) {
+        k->priv = br_rsa_i62_private_get();
+        k->pub = br_rsa_i62_public_get();
+    }
+#endif
+    if (k->priv == NULL || k->pub == NULL) {
+        k->priv = br_rsa_i31_private;
+        k->pub = br_rsa_i31_public;
+        k->engines |= COPP_BEARSSL_RSA_I31;
+    }
+    k->aes = NULL;
+#ifndef COPP_BEARSSL_NO_X86NI
+    if (!(flags & COPP_BEARSSL_AES_CT64)) k->aes = br_aes_x86ni_ctrcbc_get_vtable();
+#endif
+    if (k->aes == NULL) {
+        k->aes = &br_aes_ct64_ctrcbc_vtable;
+        k->engines |= COPP_BEARSSL_AES_CT64;
+    }
+    return k->priv != NULL && k->pub != NULL;
+}
+
+/* p without its leading zero bytes; *len updated. */
+static const uint8_t *copp__br_strip(const uint8_t *p, size_t *len)
+{
+    while (*len > 0 && p[0] == 0) { p++; (*len)--; }
+    return p;
+}
+
+/* The CRT components (big-endian, leading zeros allowed) into k->key and
+ * k->sk.  Returns COPP_KEY_OK, or INCONSISTENT when one is zero or longer
+ * than 256 bytes (no factor of a 2048-bit n is). */
+static uint32_t copp__br_set_private(copp_bearssl *k, const uint8_t *const part[5], const size_t part_len[5])
+{
+    unsigned char **dst[5];
+    size_t *dst_len[5];
+    int i;
+    dst[0] = &k->sk.p; dst[1] = &k->sk.q; dst[2] = &k->sk.dp; dst[3] = &k->sk.dq; dst[4] = &k->sk.iq;
+    dst_len[0] = &k->sk.plen; dst_len[1] = &k->sk.qlen; dst_len[2] = &k->sk.dplen;
+    dst_len[3] = &k->sk.dqlen; dst_len[4] = &k->sk.iqlen;
+    for (i = 0; i < 5; i++) {
+        size_t len = part_len[i];
+        const uint8_t *p = copp__br_strip(part[i], &len);
+        if (len == 0 || len > sizeof k->key[i]) return COPP_KEY_INCONSISTENT;
+        COPP_MEMCPY(k->key[i], p, len);
+        *dst[i] = k->key[i];
+        *dst_len[i] = len;
+    }
+    k->sk.n_bitlen = 2048;
+    return COPP_KEY_OK;
+}
+
+/* e into k->e and k->pk (n is already in k->n).  Returns COPP_KEY_OK or
+ * BAD_EXPONENT (even, below 3, wider than 4 bytes). */
+static uint32_t copp__br_set_public(copp_bearssl *k, const uint8_t *e, size_t e_len)
+{
+    e = copp__br_strip(e, &e_len);
+    if (e_len == 0 || e_len > 4 || !(e[e_len - 1] & 1) || (e_len == 1 && e[0] < 3)) return COPP_KEY_BAD_EXPONENT;
+    COPP_MEMCPY(k->e, e, e_len);
+    k->pk.n = k->n;
+    k->pk.nlen = 256;
+    k->pk.e = k->e;
+    k->pk.elen = e_len;
+    return COPP_KEY_OK;
+}
+
+/* The checks every keyed init ends with (k->sk, k->pk set): n = p q; a test
+ * private operation undoes the public one on m = n with its top byte halved
+ * (m < n); with d, m^d by the public op with exponent d equals the CRT
+ * private operation on m.  Returns COPP_KEY_*. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static uint32_t copp__br_check(copp_bearssl *k, const uint8_t *d, size_t d_len)
+{
+    uint8_t *m = k->work.u.chk.t[0], *c = k->work.u.chk.t[1], *x = k->work.u.chk.t[2];
+    uint32_t why = COPP_KEY_OK;
+    if (br_rsa_i31_compute_modulus(NULL, &k->sk) != 256) return COPP_KEY_INCONSISTENT;
+    if (br_rsa_i31_compute_modulus(m, &k->sk) != 256 || !copp__ct_equal(m, k->n, 256)) {
+        why = COPP_KEY_INCONSISTENT;
+        goto done;
+    }
+    COPP_MEMCPY(m, k->n, 256);
+    m[0] = (uint8_t)(m[0] >> 1);
+    COPP_MEMCPY(c, m, 256);
+    if (k->pub(c, 256, &k->pk) != 1 || k->priv(c, &k->sk) != 1 || !copp__ct_equal(c, m, 256)) {
+        why = COPP_KEY_INCONSISTENT;
+        goto done;
+    }
+    if (d != NULL) {
+        br_rsa_public_key pd;
+        d = copp__br_strip(d, &d_len);
+        pd.n = k->n;
+        pd.nlen = 256;
+        pd.e = (unsigned char *)(uintptr_t)d;   /* read only */
+        pd.elen = d_len;
+        COPP_MEMCPY(c, m, 256);
+        COPP_MEMCPY(x, m, 256);
+        if (d_len == 0 || d_len > 256 || k->pub(c, 256, &pd) != 1 || k->priv(x, &k->sk) != 1 ||
+            !copp__ct_equal(c, x, 256))
+            why = COPP_KEY_INCONSISTENT;
+    }
+done:
+    copp__wipe(&k->work.u, sizeof k->work.u);
+    return why;
+}
+
+/* The end of every keyed init: keep the key, or leave k all zero. */
+static int32_t copp__br_finish(copp_bearssl *k, uint32_t why, int (*rng)(void *user, uint8_t *buf, size_t len),
+                               void *rng_user, uint32_t flags)
+{
+    copp__wipe(&k->work, sizeof k->work);
+    if (why != COPP_KEY_OK) {
+        copp__wipe(k, sizeof *k);
+    } else {
+        k->randombytes = rng;
+        k->rng_user = rng_user;
+        k->flags = flags;
+        k->keyed = 1;
+    }
+    return copp__key_result(&k->key_reason, why);
+}
+
+/* The start of every init: zeroed k, the pointer and flag checks, the engines. */
+static uint32_t copp__br_begin(copp_bearssl *k, int (*rng)(void *user, uint8_t *buf, size_t len), uint32_t flags)
+{
+    copp__wipe(k, sizeof *k);
+    if (rng == NULL) return COPP_KEY_NULL_POINTER;
+    if (flags & ~COPP__BEARSSL_FLAGS) return COPP_KEY_BAD_FLAGS;
+    return copp__br_engines(k, flags) ? (uint32_t)COPP_KEY_OK : (uint32_t)COPP_KEY_LIBRARY_FAILED;
+}
+
+COPP_API int32_t copp_bearssl_init(copp_bearssl *k, const copp_rsa_private_key *key,
+                                   int (*rng)(void *user, uint8_t *buf, size_t len),
+                                   void *rng_user, uint32_t flags)
+{
+    const uint8_t *part[5], *n;
+    size_t part_len[5], n_len;
+    uint32_t why;
+    if (k == NULL) return COPP_E_POINTER;
+    copp__wipe(k, sizeof *k);
+    why = key == NULL ? (uint32_t)COPP_KEY_NULL_POINTER : copp__br_begin(k, rng, flags);
+    if (why != COPP_KEY_OK) return copp__key_result(&k->key_reason, why);
+    if (!copp__key_components_ok(key, 0) || (key->d.p != NULL && key->d.len > 512))
+        return copp__br_finish(k, COPP_KEY_MISSING_COMPONENT, rng, rng_user, flags);
+    n_len = key->n.len;
+    n = copp__br_strip(key->n.p, &n_len);
+    if (n_len != 256 || !(n[0] & 0x80)) return copp__br_finish(k, COPP_KEY_NOT_2048_BITS, rng, rng_user, flags);
+    COPP_MEMCPY(k->n, n, 256);
+    why = copp__br_set_public(k, key->e.p, key->e.len);
+    part[0] = key->p.p; part[1] = key->q.p; part[2] = key->dp.p; part[3] = key->dq.p; part[4] = key->qinv.p;
+    part_len[0] = key->p.len; part_len[1] = key->q.len; part_len[2] = key->dp.len;
+    part_len[3] = key->dq.len; part_len[4] = key->qinv.len;
+    if (why == COPP_KEY_OK) why = copp__br_set_private(k, part, part_len);
+    if (why == COPP_KEY_OK) why = copp__br_check(k, key->d.p != NULL && key->d.len ? key->d.p : NULL, key->d.len);
+    return copp__br_finish(k, why, rng, rng_user, flags);
+}
+
+/* One DER INTEGER header at der[*pos] (tag 02, definite length of at most two
+ * bytes): its value's place, and *pos moved past it.  0 if there is none. */
+static int copp__br_integer_at(const uint8_t *der, size_t len, size_t *pos, const uint8_t **v, size_t *v_len)
+{
+    size_t i = *pos, n;
+    if (i + 2 > len || der[i] != 0x02) return 0;
+    n = der[i + 1];
+    i += 2;
+    if (n == 0x81 || n == 0x82) {
+        size_t bytes = n - 0x80u;
+        if (i + bytes > len) return 0;
+        n = bytes == 1 ? der[i] : ((size_t)der[i] << 8) | der[i + 1];
+        i += bytes;
+    } else if (n >= 0x80) {
+        return 0;
+    }
+    if (n == 0 || n > len - i) return 0;
+    *v = der + i;
+    *v_len = n;
+    *pos = i + n;
+    return 1;
+}
+
+/* Are a[0..n) and b[0..n) equal?  (Public bytes: n, OID prefixes.) */
+static int copp__br_same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+/* Is der one of the PKCS #8 EncryptedPrivateKeyInfo BearSSL refused?  Its
+ * encryption algorithm's OID sits in its first bytes: PKCS #5 (PBES1, PBES2:
+ * 1.2.840.113549.1.5) or PKCS #12 PBE (1.2.840.113549.1.12.1). */
+static int copp__br_is_encrypted(const uint8_t *der, size_t len)
+{
+    static const uint8_t pkcs5[10] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05 };
+    static const uint8_t pkcs12[11] = { 0x06, 0x0a, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01 };
+    size_t i;
+    for (i = 0; i < 32 && i < len; i++) {
+        if ((i + sizeof pkcs5 <= len && copp__br_same(der + i, pkcs5, sizeof pkcs5)) ||
+            (i + sizeof pkcs12 <= len && copp__br_same(der + i, pkcs12, sizeof pkcs12)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Decode der (see copp_bearssl_init_der) into k.  Returns COPP_KEY_*. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static uint32_t copp__br_load_der(copp_bearssl *k, const uint8_t *der, size_t len)
+{
+    static const uint8_t int_n[5] = { 0x02, 0x82, 0x01, 0x01, 0x00 };   /* INTEGER, 257 bytes, 00 | n */
+    const br_rsa_private_key *dsk;
+    const uint8_t *part[5], *e = NULL, *d = NULL;
+    size_t part_len[5], e_len = 0, d_len = 0, pos = 0, i, want;
+    uint32_t why;
+    int found = 0;
+    br_skey_decoder_init(&k->work.u.dec);
+    br_skey_decoder_push(&k->work.u.dec, der, len);
+    dsk = br_skey_decoder_get_rsa(&k->work.u.dec);
+    if (dsk == NULL) {
+        if (br_skey_decoder_last_error(&k->work.u.dec) != 0 && copp__br_is_encrypted(der, len)) return COPP_KEY_ENCRYPTED;
+        return COPP_KEY_NOT_PRIVATE_KEY;
+    }
+    if (dsk->n_bitlen != 2048) return COPP_KEY_NOT_2048_BITS;
+    part[0] = dsk->p; part[1] = dsk->q; part[2] = dsk->dp; part[3] = dsk->dq; part[4] = dsk->iq;
+    part_len[0] = dsk->plen; part_len[1] = dsk->qlen; part_len[2] = dsk->dplen;
+    part_len[3] = dsk->dqlen; part_len[4] = dsk->iqlen;
+    why = copp__br_set_private(k, part, part_len);
+    copp__wipe(&k->work.u, sizeof k->work.u);   /* the decoder's copy of the key */
+    if (why != COPP_KEY_OK) return why;
+    /* n = p q, and where its INTEGER is in the input: e and d follow it */
+    if (br_rsa_i31_compute_modulus(NULL, &k->sk) != 256 || br_rsa_i31_compute_modulus(k->n, &k->sk) != 256)
+        return COPP_KEY_INCONSISTENT;
+    for (i = 0; !found && i + sizeof int_n + 256 <= len; i++)
+        found = copp__br_same(der + i, int_n, sizeof int_n) && copp__br_same(der + i + sizeof int_n, k->n, 256);
+    if (!found) return COPP_KEY_INCONSISTENT;   /* the DER's n is not p q */
+    pos = i - 1 + sizeof int_n + 256;
+    if (!copp__br_integer_at(der, len, &pos, &e, &e_len)) return COPP_KEY_INCONSISTENT;
+    why = copp__br_set_public(k, e, e_len);
+    if (why != COPP_KEY_OK) return why;
+    if (!copp__br_integer_at(der, len, &pos, &d, &d_len)) return COPP_KEY_INCONSISTENT;
+    d = copp__br_strip(d, &d_len);
+    if (d_len == 0 || d_len > sizeof k->work.d) return COPP_KEY_INCONSISTENT;
+    COPP_MEMCPY(k->work.d, d, d_len);
+    /* the input is BearSSL's encoding of exactly this key, PKCS #1 or #8 */
+    want = br_encode_rsa_raw_der(NULL, &k->sk, &k->pk, k->work.d, d_len);
+    found = 0;
+    if (want > 0 && want <= len && want <= sizeof k->work.u.chk.canon &&
+        br_encode_rsa_raw_der(k->work.u.chk.canon, &k->sk, &k->pk, k->work.d, d_len) == want)
+        found = copp__ct_equal(k->work.u.chk.canon, der, want);
+    want = br_encode_rsa_pkcs8_der(NULL, &k->sk, &k->pk, k->work.d, d_len);
+    if (!found && want > 0 && want <= len && want <= sizeof k->work.u.chk.canon &&
+        br_encode_rsa_pkcs8_der(k->work.u.chk.canon, &k->sk, &k->pk, k->work.d, d_len) == want)
+        found = copp__ct_equal(k->work.u.chk.canon, der, want);
+    copp__wipe(&k->work.u, sizeof k->work.u);
+    if (!found) return COPP_KEY_INCONSISTENT;
+    return copp__br_check(k, k->work.d, d_len);
+}
+
+COPP_API int32_t copp_bearssl_init_der(copp_bearssl *k, const uint8_t *der, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags)
+{
+    uint32_t why;
+    if (k == NULL) return COPP_E_POINTER;
+    why = copp__key_begin(k, sizeof *k, der, len, flags, COPP__BEARSSL_FLAGS);
+    if (why == COPP_KEY_OK) why = copp__br_begin(k, rng, flags);
+    if (why != COPP_KEY_OK) return copp__key_result(&k->key_reason, why);
+    return copp__br_finish(k, copp__br_load_der(k, der, len), rng, rng_user, flags);
+}
+
+/* br_pem_decoder's destination: the body's bytes into k->work.der. */
+static void copp__br_pem_sink(void *user, const void *src, size_t len)
+{
+    copp_bearssl *k = (copp_bearssl *)user;
+    if (k->work.der_overflow || len > sizeof k->work.der - k->work.der_len) {
+        k->work.der_overflow = 1;
+        return;
+    }
+    COPP_MEMCPY(k->work.der + k->work.der_len, src, len);
+    k->work.der_len += len;
+}
+
+/* Does text[0..len) hold s (NUL-free) anywhere? */
+static int copp__br_has(const char *text, size_t len, const char *s)
+{
+    size_t i, j;
+    for (i = 0; i < len; i++) {
+        for (j = 0; s[j] != 0 && i + j < len && text[i + j] == s[j]; j++) continue;
+        if (s[j] == 0) return 1;
+    }
+    return 0;
+}
+
+/* The first PEM block's body into k->work.der.  Returns COPP_KEY_*. */
+static uint32_t copp__br_pem_body(copp_bearssl *k, const char *pem, size_t len)
+{
+    size_t off = 0;
+    int begun = 0;
+    br_pem_decoder_init(&k->work.pem);
+    while (off < len) {
+        size_t used = br_pem_decoder_push(&k->work.pem, pem + off, len - off);
+        int ev = br_pem_decoder_event(&k->work.pem);
+        off += used;
+        if (ev == BR_PEM_BEGIN_OBJ) {
+            const char *name = br_pem_decoder_name(&k->work.pem);
+            size_t nl = 0;
+            while (name[nl] != 0) nl++;
+            if (nl == 21 && copp__br_has(name, nl, "ENCRYPTED PRIVATE KEY")) return COPP_KEY_ENCRYPTED;
+            if (!((nl == 15 && copp__br_has(name, nl, "RSA PRIVATE KEY")) || (nl == 11 && copp__br_has(name, nl, "PRIVATE KEY"))))
+                return COPP_KEY_NOT_PRIVATE_KEY;
+            br_pem_decoder_setdest(&k->work.pem, copp__br_pem_sink, k);
+            begun = 1;
+        } else if (ev == BR_PEM_END_OBJ) {
+            if (k->work.der_overflow) return COPP_KEY_TOO_LONG;
+            return k->work.der_len == 0 ? (uint32_t)COPP_KEY_BAD_BASE64 : (uint32_t)COPP_KEY_OK;
+        } else if (ev == BR_PEM_ERROR) {
+            if (!begun) return COPP_KEY_NOT_PEM;
+            return copp__br_has(pem, len, "Proc-Type:") ? (uint32_t)COPP_KEY_ENCRYPTED : (uint32_t)COPP_KEY_BAD_BASE64;
+        } else if (used == 0) {
+            break;
+        }
+    }
+    return COPP_KEY_NOT_PEM;   /* no BEGIN line, or no END line */
+}
+
+COPP_API int32_t copp_bearssl_init_pem(copp_bearssl *k, const char *pem, size_t len,
+                                       int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags)
+{
+    uint32_t why;
+    if (k == NULL) return COPP_E_POINTER;
+    why = copp__key_begin(k, sizeof *k, pem, len, flags, COPP__BEARSSL_FLAGS);
+    if (why == COPP_KEY_OK) why = copp__br_begin(k, rng, flags);
+    if (why != COPP_KEY_OK) return copp__key_result(&k->key_reason, why);
+    why = copp__br_pem_body(k, pem, len);
+    if (why == COPP_KEY_OK) why = copp__br_load_der(k, k->work.der, k->work.der_len);
+    return copp__br_finish(k, why, rng, rng_user, flags);
+}
+
+COPP_API int32_t copp_bearssl_init_mac(copp_bearssl *k, int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags)
+{
+    uint32_t why;
+    if (k == NULL) return COPP_E_POINTER;
+    why = (flags & ~COPP_BEARSSL_AES_CT64) ? (uint32_t)COPP_KEY_BAD_FLAGS : copp__br_begin(k, rng, flags);
+    if (why != COPP_KEY_OK) {
+        copp__wipe(k, sizeof *k);
+    } else {
+        k->randombytes = rng;
+        k->rng_user = rng_user;
+        k->flags = flags;
+    }
+    return copp__key_result(&k->key_reason, why);
+}
+
+COPP_API int32_t copp_bearssl_public_key(const copp_bearssl *k, uint8_t n[256], uint8_t e[4], size_t *e_len)
+{
+    if (k == NULL || n == NULL || e == NULL || e_len == NULL) return COPP_E_POINTER;
+    if (!k->keyed) return COPP_E_UNEXPECTED;
+    COPP_MEMCPY(n, k->n, 256);
+    COPP_MEMCPY(e, k->e, k->pk.elen);
+    *e_len = k->pk.elen;
+    return COPP_S_OK;
+}
+
+/* The private operation (spec 10.3): c >= n is refused here so that it maps
+ * to E_UNEXPECTED (n and c are public: an ordinary compare). */
+static int32_t copp__br_rsa(void *user, const uint8_t sig[256], uint8_t out[256], size_t *out_len)
+{
+    copp_bearssl *k = (copp_bearssl *)user;
+    size_t i;
+    uint32_t ok, mask;
+    int below = 0;
+    if (!k->keyed) return COPP_E_FAIL;   /* copp_bearssl_init_mac: no key */
+    if (k->flags & COPP_BEARSSL_RSA_BIG_ENDIAN) COPP_MEMCPY(k->x, sig, 256);
+    else copp__reverse(k->x, sig, 256);
+    for (i = 0; i < 256 && k->x[i] == k->n[i]; i++) continue;
+    below = i < 256 && k->x[i] < k->n[i];
+    if (!below) {
+        copp__wipe(k->x, sizeof k->x);
+        return COPP_E_UNEXPECTED;
+    }
+    /* BearSSL answers 1, or 0 when x is not below p q (refused above); the
+     * answer is computed from the key, so it is used without a branch: out
+     * all zero and *out_len 0 on a failure. */
+    ok = (uint32_t)(k->priv(k->x, &k->sk) == 1);
+    mask = 0u - ok;
+    for (i = 0; i < 256; i++) out[i] = (uint8_t)(k->x[255 - i] & mask);
+    *out_len = (size_t)(256u & mask);
+    copp__wipe(k->x, sizeof k->x);
+    return (int32_t)(((uint32_t)COPP_S_OK & mask) | ((uint32_t)COPP_E_FAIL & ~mask));
+}
+
+/* The session's CMAC state inside copp_mac_ctx: the AES key schedule (its
+ * first member is the class) and the two subkeys. */
+typedef struct copp__br_mac_state {
+    br_aes_gen_ctrcbc_keys aes;
+    uint8_t k1[16], k2[16];
+} copp__br_mac_state;
+
+typedef char copp__br_mac_fits[(sizeof(copp__br_mac_state) <= COPP_MAC_CTX_BYTES) ? 1 : -1];
+
+static int32_t copp__br_mac_init(void *user, copp_mac_ctx *ctx, const uint8_t key[16])
+{
+    static const uint8_t zero[16] = { 0 };
+    copp_bearssl *k = (copp_bearssl *)user;
+    copp__br_mac_state *m = (copp__br_mac_state *)(void *)ctx->bytes;
+    uint8_t L[16];
+    if (k->aes == NULL) return COPP_E_FAIL;
+    k->aes->init(&m->aes.vtable, key, 16);
+    COPP_MEMSET(L, 0, sizeof L);
+    k->aes->mac(&m->aes.vtable, L, zero, 16);   /* L = AES_K(0^128) */
+    copp__cmac_dbl(m->k1, L);
+    copp__cmac_dbl(m->k2, m->k1);
+    copp__wipe(L, sizeof L);
+    return COPP_S_OK;
+}
+
+/* CMAC of msg | zero_tail zeros: the CBC-MAC over every block but the last,
+ * straight from msg (one 16-byte block copied where msg ends inside it), then
+ * the last block XOR K1 (complete) or padded XOR K2. */
+static int32_t copp__br_mac(void *user, const copp_mac_ctx *ctx, const uint8_t *msg, size_t len,
+                            size_t zero_tail, uint8_t tag[16])
+{
+    static const uint8_t zeros[1024] = { 0 };
+    const copp__br_mac_state *m = (const copp__br_mac_state *)(const void *)ctx->bytes;
+    const br_block_ctrcbc_class *const *aes = &m->aes.vtable;
+    size_t total = len + zero_tail, head = total ? ((total - 1) / 16) * 16 : 0, fed, i;
+    uint8_t cv[16], blk[16];
+    (void)user;
+    COPP_MEMSET(cv, 0, sizeof cv);
+    fed = (len < head ? len : head) & ~(size_t)15;
+    if (fed) (*aes)->mac(aes, cv, msg, fed);
+    if (fed < head && fed < len) {   /* the block where msg ends and the zeros begin */
+        for (i = 0; i < 16; i++) blk[i] = (uint8_t)(fed + i < len ? msg[fed + i] : 0);
+        (*aes)->mac(aes, cv, blk, 16);
+        fed += 16;
+    }
+    while (fed < head) {
+        size_t chunk = head - fed < sizeof zeros ? head - fed : sizeof zeros;
+        (*aes)->mac(aes, cv, zeros, chunk);
+        fed += chunk;
+    }
+    for (i = 0; i < 16; i++) blk[i] = (uint8_t)(head + i < len ? msg[head + i] : 0);
+    if (total - head == 16) {
+        for (i = 0; i < 16; i++) blk[i] ^= m->k1[i];
+    } else {
+        blk[total - head] = 0x80;   /* 10* padding; the rest is already 0 */
+        for (i = 0; i < 16; i++) blk[i] ^= m->k2[i];
+    }
+    (*aes)->mac(aes, cv, blk, 16);
+    COPP_MEMCPY(tag, cv, 16);
+    copp__wipe(cv, sizeof cv);
+    copp__wipe(blk, sizeof blk);
+    return COPP_S_OK;
+}
+
+static int copp__br_rng(void *user, uint8_t *buf, size_t len)
+{
+    copp_bearssl *k = (copp_bearssl *)user;
+    return k->randombytes ? k->randombytes(k->rng_user, buf, len) : -1;
+}
+
+COPP_API const copp_crypto *copp_bearssl_crypto(void)
+{
+    static const copp_crypto table = {
+        copp__br_rng, copp__br_rsa, copp__br_mac_init, copp__br_mac, NULL, NULL
+    };
+    return &table;
+}
+#endif /* COPP_WITH_BEARSSL */
 
 /* >>app-impl --------------------------------------------------------------- */
 #ifdef COPP_WITH_APP
@@ -3508,6 +5861,59 @@ done:
     return hr;
 }
 #endif /* COPP_WITH_LIBTOM */
+
+COPP_API int32_t copp_app_opm_get_info_parameters(uint8_t in[4112], const uint8_t rn[16], const uint8_t guid[16],
+                                                  uint32_t seq, const uint8_t *data, uint32_t data_len)
+{
+    if (in == NULL || rn == NULL || guid == NULL || (data == NULL && data_len != 0)) return COPP_E_POINTER;
+    if (data_len > COPP_OPM_PARAMETERS_BYTES) return COPP_E_INVALIDARG;
+    COPP_MEMSET(in, 0, COPP_OPM_GET_INFO_PARAMETERS_BYTES);
+    COPP_MEMCPY(in + COPP_OPM_GIP_OFF_RNRANDOMNUMBER, rn, COPP_OPM_RANDOM_NUMBER_BYTES);
+    COPP_MEMCPY(in + COPP_OPM_GIP_OFF_GUIDINFORMATION, guid, COPP_GUID_BYTES);
+    copp__st32(in + COPP_OPM_GIP_OFF_ULSEQUENCENUMBER, seq);
+    copp__st32(in + COPP_OPM_GIP_OFF_CBPARAMETERSSIZE, data_len);
+    if (data_len) COPP_MEMCPY(in + COPP_OPM_GIP_OFF_ABPARAMETERS, data, data_len);
+    return COPP_S_OK;
+}
+
+COPP_API int32_t copp_app_opm_mac_get_info_parameters(uint8_t in[4112], const copp_crypto *crypto,
+                                                      void *crypto_user, const copp_mac_ctx *ctx)
+{
+    if (in == NULL || crypto == NULL || ctx == NULL) return COPP_E_POINTER;
+    return crypto->mac(crypto_user, ctx, in + COPP_OPM_GIP_OFF_RNRANDOMNUMBER,
+                       COPP_OPM_GET_INFO_PARAMETERS_BYTES - COPP_OPM_OMAC_BYTES, 0, in + COPP_OPM_GIP_OFF_OMAC);
+}
+
+#ifdef COPP_WITH_LIBTOM
+COPP_API int32_t copp_app_opm_oaep_encrypt(uint8_t out[256], const uint8_t *msg, size_t msg_len,
+                                           copp_bytes n, copp_bytes e)
+{
+    mp_int mn, me, mm;
+    unsigned long outlen = 256;
+    int32_t hr = COPP_E_FAIL;
+    int prng, hash;
+    if (out == NULL || (msg == NULL && msg_len != 0) || n.p == NULL || e.p == NULL) return COPP_E_POINTER;
+    if (msg_len > COPP_OPM_OAEP_MAX_MESSAGE_BYTES) return COPP_E_INVALIDARG;
+    if (mp_init_multi(&mn, &me, &mm, NULL) != MP_OKAY) return COPP_E_OUTOFMEMORY;
+    if (mp_from_ubin(&mn, n.p, n.len) != MP_OKAY || mp_from_ubin(&me, e.p, e.len) != MP_OKAY) goto done;
+    if (mp_count_bits(&mn) != 2048) { hr = COPP_E_INVALIDARG; goto done; }
+    prng = register_prng(&sprng_desc);
+    hash = register_hash(&sha512_desc);
+    /* EME-OAEP (libtomcrypt; SHA-512 for the label hash and MGF1), then RSAEP */
+    if (prng < 0 || hash < 0 ||
+        pkcs_1_oaep_encode(msg, (unsigned long)msg_len, NULL, 0, 2048, NULL, prng, hash, out, &outlen) != CRYPT_OK ||
+        outlen != 256)
+        goto done;
+    if (mp_from_ubin(&mm, out, 256) != MP_OKAY || mp_exptmod(&mm, &me, &mn, &mm) != MP_OKAY ||
+        copp__mp_to_be(&mm, out, 256) != 0)
+        goto done;
+    hr = COPP_S_OK;
+done:
+    if (hr != COPP_S_OK) COPP_MEMSET(out, 0, 256);
+    copp__mp_wipe_clear(&mn); copp__mp_wipe_clear(&me); copp__mp_wipe_clear(&mm);
+    return hr;
+}
+#endif
 #endif /* COPP_WITH_APP */
 
 #ifdef __cplusplus

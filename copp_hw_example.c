@@ -11,12 +11,28 @@
  * transcript and a final register dump, and exits non-zero if any
  * expectation fails.
  *
- *   usage: copp_demo KEY      (RSA-2048 private key: PEM or DER, PKCS #1 or
- *                              PKCS #8; make demo uses tests/vectors/test_rsa2048.pem)
- *   build with -DCOPP_HW_EXAMPLE_NO_MAIN to reuse the callbacks elsewhere. */
+ *   usage: copp_demo KEY [TRANSCRIPT]
+ *       KEY         RSA-2048 private key: PEM or DER, PKCS #1 or PKCS #8
+ *                   (make demo uses tests/vectors/test_rsa2048.pem)
+ *       TRANSCRIPT  record every call (COPP_WITH_RECORDER, default secrets
+ *                   policy) and write the transcript there at the end
+ *                   (make demo TRANSCRIPT=build/demo.cpt; coppdump --replay reads it)
+ *   COPP_DEMO_SECRETS=FILE writes each application's kDI and rGH there as
+ *   hex, for make test's check that the transcript holds neither;
+ *   COPP_DEMO_KEEP_MAC_KEY=1 records with COPP_RECORDER_KEEP_MAC_KEY (the
+ *   dangerous debug flag: the check's control, which must find kDI).
+ *   build with -DCOPP_HW_EXAMPLE_NO_MAIN to reuse the callbacks elsewhere, and
+ *   with -DCOPP_DEMO_BEARSSL (make demo BACKEND=bearssl) to run the driver's
+ *   crypto (and the applications' CMAC) on the BearSSL backend instead of
+ *   libtom; the applications still build their start sequences with the app
+ *   helpers, which need libtom. */
 #define COPP_IMPLEMENTATION
 #define COPP_WITH_LIBTOM
+#ifdef COPP_DEMO_BEARSSL
+#define COPP_WITH_BEARSSL
+#endif
 #define COPP_WITH_APP
+#define COPP_WITH_RECORDER   /* used only when a TRANSCRIPT file is named */
 #include "copp.h"
 #include "tools/copp_io.h"   /* key file -> copp_libtom_init_pem / _init_der */
 
@@ -327,15 +343,13 @@ static void on_trace(void *user, const copp_trace *t)
 /* An XML certificate chain shaped like COPP.md 10.2: three certificates, the
  * leaf carrying the driver's public key (base64, big-endian).  The signatures
  * are placeholders: no one here holds a vendor's or Microsoft's signing key. */
-static char *make_certificate(const copp_libtom *key)
+static char *make_certificate(const uint8_t n[256], const uint8_t e[4], size_t e_len)
 {
     unsigned char n64[400], e64[16];
     unsigned long n64_len = sizeof n64, e64_len = sizeof e64;
-    uint8_t n[256], e[4];
-    size_t e_len = 0;
     char *xml = (char *)malloc(4096);
-    if (!xml || copp_libtom_public_key(key, n, e, &e_len) != COPP_S_OK ||
-        base64_encode(n, sizeof n, n64, &n64_len) != CRYPT_OK || base64_encode(e, e_len, e64, &e64_len) != CRYPT_OK) {
+    if (!xml || e_len == 0 || e_len > 4 ||
+        base64_encode(n, 256, n64, &n64_len) != CRYPT_OK || base64_encode(e, e_len, e64, &e64_len) != CRYPT_OK) {
         free(xml);
         return NULL;
     }
@@ -502,11 +516,74 @@ static void dump_registers(const sim_gpu *g)
                (unsigned)gpu_read(g, reg_names[i].reg));
 }
 
+/* The recorder's transcript, exported to a file. */
+static int write_transcript(const copp_recorder *rec, const char *path)
+{
+    static uint8_t buf[256 * 1024 + 64];
+    uint32_t len = 0;
+    FILE *f;
+    if (copp_recorder_export(rec, buf, sizeof buf, &len) != COPP_S_OK) {
+        fprintf(stderr, "copp_demo: transcript of %u bytes does not fit\n", (unsigned)len);
+        return -1;
+    }
+    f = fopen(path, "wb");
+    if (f == NULL || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "copp_demo: cannot write %s\n", path);
+        return -1;
+    }
+    printf("\ntranscript: %s (%u bytes; coppdump --replay %s)\n", path, (unsigned)len, path);
+    return 0;
+}
+
+/* Test hook: the applications' kDI and rGH as hex, so that make test can
+ * check the transcript holds neither. */
+static void write_secrets(const char *path)
+{
+    FILE *f;
+    int i, j;
+    if (path == NULL || (f = fopen(path, "w")) == NULL) return;
+    for (i = 0; i < 2; i++) {
+        fprintf(f, "kdi ");
+        for (j = 0; j < 16; j++) fprintf(f, "%02x", g_apps[i].kdi[j]);
+        fprintf(f, "\nrgh ");
+        for (j = 0; j < 16; j++) fprintf(f, "%02x", g_apps[i].rgh[j]);
+        fprintf(f, "\n");
+    }
+    fclose(f);
+}
+
+#ifdef COPP_DEMO_BEARSSL
+/* The BearSSL backend has no RNG of its own: the driver passes its system's
+ * (here the OS generator, through libtomcrypt). */
+static int demo_rng(void *user, uint8_t *buf, size_t len)
+{
+    (void)user;
+    return copp_libtom_randombytes(NULL, buf, len);
+}
+#define DEMO_BACKEND "BearSSL"
+typedef copp_bearssl demo_backend;
+#define demo_load(k, path, err) copp_io_key_bearssl((k), (path), demo_rng, NULL, 0, (err))
+#define demo_public_key copp_bearssl_public_key
+#define demo_init_mac(k) copp_bearssl_init_mac((k), demo_rng, NULL, 0)
+#define demo_crypto copp_bearssl_crypto
+#define demo_free copp_bearssl_free
+#else
+#define DEMO_BACKEND "libtom"
+typedef copp_libtom demo_backend;
+#define demo_load(k, path, err) copp_io_key_libtom((k), (path), 0, (err))
+#define demo_public_key copp_libtom_public_key
+#define demo_init_mac copp_libtom_init_mac
+#define demo_crypto copp_libtom_crypto
+#define demo_free copp_libtom_free
+#endif
+
 int main(int argc, char **argv)
 {
     static sim_gpu gpu;
-    static copp_libtom ltc;       /* the driver's backend, with its key */
-    static copp_libtom app_mac;   /* the applications' side: MAC only, no key */
+    static demo_backend drv;        /* the driver's backend, with its key */
+    static demo_backend app_mac;    /* the applications' side: MAC only, no key */
+    uint8_t pub_n[256], pub_e[4];
+    size_t pub_e_len = 0;
     static copp_connector conn;
     uint8_t first[4096];
     char err[COPP_IO_ERR_BYTES];
@@ -515,32 +592,42 @@ int main(int argc, char **argv)
     app *A = &g_apps[0], *B = &g_apps[1];
     const uint32_t HDCP = COPP_PROTECTION_TYPE_HDCP, ACP = COPP_PROTECTION_TYPE_ACP, CGMSA = COPP_PROTECTION_TYPE_CGMSA;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s KEY   (RSA-2048 private key: PEM or DER, PKCS #1 or PKCS #8)\n", argv[0]);
+    static copp_recorder rec;
+    static uint8_t ring[256 * 1024];   /* the demo's whole transcript is about 10 KB */
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: %s KEY [TRANSCRIPT]   (RSA-2048 private key: PEM or DER, PKCS #1 or PKCS #8;\n"
+                        "       TRANSCRIPT: write the recorded transcript there)\n", argv[0]);
         return 2;
     }
-    printf("copp.h demo: a simulated GPU, one HDMI connector, two applications\n");
+    printf("copp.h demo: a simulated GPU, one HDMI connector, two applications (crypto: %s backend)\n", DEMO_BACKEND);
 
-    /* the driver's COPP key, decoded and validated by the libtom backend */
-    if (copp_io_key_libtom(&ltc, argv[1], 0, err) != COPP_S_OK) {
+    /* the driver's COPP key, decoded and validated by the backend */
+    if (demo_load(&drv, argv[1], err) != COPP_S_OK) {
         fprintf(stderr, "copp_demo: %s\n", err);
         return 2;
     }
-    cert = make_certificate(&ltc);
-    if (!cert || copp_libtom_init_mac(&app_mac) != COPP_S_OK) return 2;
+    cert = demo_public_key(&drv, pub_n, pub_e, &pub_e_len) == COPP_S_OK ? make_certificate(pub_n, pub_e, pub_e_len) : NULL;
+    if (!cert || demo_init_mac(&app_mac) != COPP_S_OK) return 2;
 
     gpu_power_on(&gpu);
     gpu.verbose = 1;
-    g_crypto = copp_libtom_crypto();
+    g_crypto = demo_crypto();
     g_crypto_user = &app_mac;
     memset(&desc, 0, sizeof desc);
     desc.hw = &sim_hw_ops;
     desc.hw_user = &gpu;
-    desc.crypto = copp_libtom_crypto();
-    desc.crypto_user = &ltc;
+    desc.crypto = demo_crypto();
+    desc.crypto_user = &drv;
     desc.certificate = (const uint8_t *)cert;
     desc.certificate_len = (uint32_t)strlen(cert);
     desc.trace = on_trace;
+    if (argc == 3) {
+        /* COPP_DEMO_KEEP_MAC_KEY=1: the dangerous debug flag (make test's control for the secrets scan) */
+        uint32_t flags = getenv("COPP_DEMO_KEEP_MAC_KEY") ? COPP_RECORDER_KEEP_MAC_KEY : 0u;
+        expect(copp_recorder_init(&rec, ring, sizeof ring, flags) == COPP_S_OK, "recorder ready (%s)",
+               flags ? "DANGEROUS: keeps kDI" : "default secrets policy");
+        desc.recorder = &rec;
+    }
     expect(copp_connector_init(&conn, &desc) == COPP_S_OK, "connector ready (HDCP, ACP, CGMS-A)");
 
     A->name = "A";
@@ -628,8 +715,10 @@ int main(int argc, char **argv)
            "no session and no video-port key left on the connector");
 
     dump_registers(&gpu);
-    copp_libtom_free(&ltc);
-    copp_libtom_free(&app_mac);
+    if (argc == 3 && write_transcript(&rec, argv[2]) != 0) return 2;
+    write_secrets(getenv("COPP_DEMO_SECRETS"));
+    demo_free(&drv);
+    demo_free(&app_mac);
     free(cert);
     printf("\n%s: %d expectation(s) failed\n", g_failures ? "FAIL" : "PASS", g_failures);
     return g_failures ? 1 : 0;

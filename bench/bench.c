@@ -11,10 +11,16 @@
  *                  call + certificate copy they contain;
  *   command, 64 sessions   the command path with 64 sessions open on its
  *                  connector vs the same command on a connector with 1;
- *   command vs AES-NI   (OpenSSL backend) the command path vs a plain AES-NI
- *                  CBC-MAC loop over 4080 bytes: the physical floor (n/a on a
- *                  CPU without AES-NI: CPUID is asked first).
- * Backends: mock (protocol logic alone), libtom (default), openssl (fast).
+ *   command vs AES-NI   (OpenSSL and BearSSL backends) the command path vs a
+ *                  plain AES-NI CBC-MAC loop over 4080 bytes: the physical
+ *                  floor (n/a on a CPU without AES-NI: CPUID is asked first);
+ *   seqstart vs br_rsa_private  (BearSSL) copp_sequence_start vs BearSSL's
+ *                  bare private operation (br_rsa_i62_private / _i31_private)
+ *                  on the same ciphertext.
+ * Backends: mock (protocol logic alone), libtom (default), openssl (fast),
+ * bearssl (allocation-free: x86ni AES where the CPU has AES-NI, i62 RSA) and
+ * br-ct64-i31 (the same backend on its portable engines: ct64 AES, i31 RSA;
+ * the command, AES-NI and RSA cases only).
  * The cases are one table, g_cases[] below: a new case is one entry there.
  *
  * Two units: `time` (ns per operation, CLOCK_MONOTONIC; the default) and
@@ -38,7 +44,11 @@
 #define COPP_IMPLEMENTATION
 #define COPP_WITH_LIBTOM
 #define COPP_WITH_OPENSSL
+#define COPP_WITH_BEARSSL
 #define COPP_WITH_APP
+#ifdef BENCH_RECORDER   /* copp_bench_rec: the recorder's row alone (the other rows stay without it) */
+#define COPP_WITH_RECORDER
+#endif
 #ifndef COPP_MAX_SESSIONS
 #define COPP_MAX_SESSIONS 64
 #endif
@@ -254,7 +264,8 @@ static double measure(const side *s, long iters)
 /* ---- the case table ------------------------------------------------------- */
 
 typedef struct bworld bworld;
-enum { B_MOCK = 1, B_LIBTOM = 2, B_OPENSSL = 4, B_REAL = B_LIBTOM | B_OPENSSL, B_ALL = 7 };
+enum { B_MOCK = 1, B_LIBTOM = 2, B_OPENSSL = 4, B_BEARSSL = 8, B_BR_PORT = 16,
+       B_REAL = B_LIBTOM | B_OPENSSL | B_BEARSSL, B_ALL = B_MOCK | B_REAL };
 typedef struct bcase {
     const char *name, *floor;
     unsigned backends;      /* where it runs (B_*) */
@@ -315,16 +326,22 @@ static const char b_cert[] = "<CertificateCollection Version=\"2.0\">bench</Cert
 
 struct bworld {
     const char *name;
-    mock_hw hw, hw_solo;
+    mock_hw hw, hw_solo, hw_rec;   /* hw_rec: the recording connector's (BENCH_RECORDER) */
     mock_crypto mc;
     copp_libtom ltc;
     copp_openssl ossl;
+    copp_bearssl br;
     const copp_crypto *backend;   /* the backend's own table */
     void *user;
     copp_crypto table;            /* the same with a fixed rGH, so one signature stays valid */
     copp_connector conn;
     copp_connector conn_solo;     /* a second connector that only ever has one session */
-    copp_session s[64], solo;
+#ifdef BENCH_RECORDER
+    copp_connector conn_rec;      /* a third, recording every call (COPP_WITH_RECORDER) */
+    copp_recorder rec;
+    uint8_t ring[64 * 1024];      /* full after ~300 commands: the steady state evicts */
+#endif
+    copp_session s[64], solo, srec;
     copp_mac_ctx app_mac;
     uint8_t sig[256];
 };
@@ -356,12 +373,17 @@ static int det_rng(void *user, uint8_t *buf, size_t len)
     return 0;
 }
 
-static void connector_on(bworld *w, copp_connector *conn, mock_hw *hw)
+static void connector_on(bworld *w, copp_connector *conn, mock_hw *hw, void *rec)
 {
     copp_connector_desc d;
     int32_t hr;
     mock_hw_default(hw);
     memset(&d, 0, sizeof d);
+#ifdef BENCH_RECORDER
+    d.recorder = (copp_recorder *)rec;
+#else
+    (void)rec;
+#endif
     d.hw = &mock_hw_ops;
     d.hw_user = hw;
     d.crypto = &w->table;
@@ -369,6 +391,14 @@ static void connector_on(bworld *w, copp_connector *conn, mock_hw *hw)
     d.certificate = (const uint8_t *)b_cert;
     d.certificate_len = (uint32_t)strlen(b_cert);
     if ((hr = copp_connector_init(conn, &d)) != COPP_S_OK) die("copp_connector_init", hr);
+}
+
+/* The BearSSL backend's RNG outside callgrind (it has no default): the OS
+ * generator through libtomcrypt. */
+static int os_rng(void *user, uint8_t *buf, size_t len)
+{
+    (void)user;
+    return copp_libtom_randombytes(NULL, buf, len);
 }
 
 static void bw_init(bworld *w, const char *name, const copp_rsa_private_key *key)
@@ -386,6 +416,11 @@ static void bw_init(bworld *w, const char *name, const copp_rsa_private_key *key
         if ((hr = copp_openssl_init(&w->ossl, key, rng, NULL, 0)) != COPP_S_OK) die("copp_openssl_init", hr);
         w->backend = copp_openssl_crypto();
         w->user = &w->ossl;
+    } else if (strncmp(name, "b", 1) == 0) {   /* bearssl, br-ct64-i31 */
+        uint32_t flags = strcmp(name, "bearssl") == 0 ? 0 : COPP_BEARSSL_AES_CT64 | COPP_BEARSSL_RSA_I31;
+        if ((hr = copp_bearssl_init(&w->br, key, rng ? rng : os_rng, NULL, flags)) != COPP_S_OK) die("copp_bearssl_init", hr);
+        w->backend = copp_bearssl_crypto();
+        w->user = &w->br;
     } else {
         w->backend = &mock_crypto_table;
         w->user = &w->mc;
@@ -393,8 +428,12 @@ static void bw_init(bworld *w, const char *name, const copp_rsa_private_key *key
     g_bw = w;
     w->table = *w->backend;
     w->table.randombytes = fixed_rng;
-    connector_on(w, &w->conn, &w->hw);
-    connector_on(w, &w->conn_solo, &w->hw_solo);
+    connector_on(w, &w->conn, &w->hw, NULL);
+    connector_on(w, &w->conn_solo, &w->hw_solo, NULL);
+#ifdef BENCH_RECORDER
+    if ((hr = copp_recorder_init(&w->rec, w->ring, sizeof w->ring, 0)) != COPP_S_OK) die("copp_recorder_init", hr);
+    connector_on(w, &w->conn_rec, &w->hw_rec, &w->rec);
+#endif
     /* the start sequence every session of this world will use */
     if (w->backend == &mock_crypto_table) {
         memset(w->sig, 0, sizeof w->sig);
@@ -416,9 +455,11 @@ static void bw_free(bworld *w)
     for (i = 0; i < 64; i++)
         if (copp_session_state(&w->s[i]) != COPP_STATE_CLOSED) copp_close(&w->s[i]);
     if (copp_session_state(&w->solo) != COPP_STATE_CLOSED) copp_close(&w->solo);
+    if (copp_session_state(&w->srec) != COPP_STATE_CLOSED) copp_close(&w->srec);
     if (w->backend->mac_release) w->backend->mac_release(w->user, &w->app_mac);
     if (w->backend == copp_libtom_crypto()) copp_libtom_free(&w->ltc);
     if (w->backend == copp_openssl_crypto()) copp_openssl_free(&w->ossl);
+    if (w->backend == copp_bearssl_crypto()) copp_bearssl_free(&w->br);
 }
 
 static void bw_connect(bworld *w, copp_connector *conn, copp_session *s, int activate)
@@ -439,6 +480,7 @@ static void close_all(bworld *w)
     for (i = 0; i < 64; i++)
         if (copp_session_state(&w->s[i]) != COPP_STATE_CLOSED) copp_close(&w->s[i]);
     if (copp_session_state(&w->solo) != COPP_STATE_CLOSED) copp_close(&w->solo);
+    if (copp_session_state(&w->srec) != COPP_STATE_CLOSED) copp_close(&w->srec);
 }
 
 /* ---- command path ---------------------------------------------------------- */
@@ -528,6 +570,23 @@ static int setup_command64(bworld *w, const bcase *c, side *a, side *b)
     return 0;
 }
 
+#ifdef BENCH_RECORDER
+/* The same command on a connector that records every call (a 64 KB ring,
+ * full: each record evicts older ones) vs one without a recorder, in one
+ * build with COPP_WITH_RECORDER. */
+static int setup_command_rec(bworld *w, const bcase *c, side *a, side *b)
+{
+    (void)c;
+    bw_connect(w, &w->conn_rec, &w->srec, 1);
+    bw_connect(w, &w->conn_solo, &w->solo, 1);
+    cmd_setup(&g_cmd, w, &w->srec);
+    cmd_setup(&g_cmd_solo, w, &w->solo);
+    a->op = op_command, a->ctx = &g_cmd;
+    b->op = op_command, b->ctx = &g_cmd_solo;
+    return 0;
+}
+#endif
+
 /* ---- status path ----------------------------------------------------------- */
 
 typedef struct st_ctx {
@@ -610,6 +669,26 @@ static void op_rsa(void *p)
     if (hr != COPP_S_OK) die("rsa_decrypt", hr);
 }
 
+/* BearSSL's bare private operation on the signature as big-endian bytes
+ * (what copp__br_rsa hands it), copied in place of each call's output. */
+static uint8_t g_br_x[256];
+static void op_br_rsa(void *p)
+{
+    seq_ctx *c = (seq_ctx *)p;
+    size_t i;
+    for (i = 0; i < 256; i++) g_br_x[i] = c->w->sig[255 - i];
+    if (c->w->br.priv(g_br_x, &c->w->br.sk) != 1) die("br_rsa_private", COPP_E_FAIL);
+}
+
+static int setup_seqstart_br(bworld *w, const bcase *c, side *a, side *b)
+{
+    (void)c;
+    g_seq.w = w;
+    a->prep = prep_seqstart, a->op = op_seqstart, a->ctx = &g_seq;
+    b->prep = prep_nothing, b->op = op_br_rsa, b->ctx = &g_seq;
+    return 0;
+}
+
 static int setup_seqstart(bworld *w, const bcase *c, side *a, side *b)
 {
     (void)c;
@@ -657,9 +736,16 @@ static int setup_churn(bworld *w, const bcase *c, side *a, side *b)
 
 /* The cases, in the order of the table.  goal: the ratio the issue asks for
  * (0: none); the mock's RSA is a 256-byte copy, so seqstart has no goal there. */
+#ifdef BENCH_RECORDER
+static const bcase g_cases[] = {   /* copp_bench_rec: the recorder's cost, as a ratio */
+    { "command, recorder on", "command, no recorder", B_ALL, 0, 0, 1000, 1000, 2, 0, setup_command_rec, close_all },
+};
+#else
 static const bcase g_cases[] = {
-    { "command", "bare CMAC 4080 B", B_ALL, 1.03, 1.03, 1000, 1000, 2, 0, setup_command, close_all },
+    { "command", "bare CMAC 4080 B", B_ALL | B_BR_PORT, 1.03, 1.03, 1000, 1000, 2, 0, setup_command, close_all },
     { "command vs AES-NI", "AES-NI CBC-MAC loop", B_OPENSSL, 1.25, 0, 1000, 1000, 2, 0, setup_command_aesni, close_all },
+    { "command vs AES-NI", "AES-NI CBC-MAC loop", B_BEARSSL, 1.10, 0, 1000, 1000, 2, 0, setup_command_aesni, close_all },
+    { "command vs AES-NI", "AES-NI CBC-MAC loop", B_BR_PORT, 0, 0, 100, 100, 2, 0, setup_command_aesni, close_all },
     { "command, 64 sessions", "command, 1 session", B_ALL, 1.05, 1.05, 1000, 1000, 2, 0, setup_command64, close_all },
     { "status/ConnectorType", "bare CMAC + 4 KB zero fill", B_ALL, 1.05, 1.05, 1000, 1000, 1, 0, setup_status, close_all },
     { "status/ProtectionType", "bare CMAC + 4 KB zero fill", B_ALL, 1.05, 1.05, 1000, 1000, 1, 1, setup_status, close_all },
@@ -670,12 +756,16 @@ static const bcase g_cases[] = {
     { "status/BusData", "bare CMAC + 4 KB zero fill", B_ALL, 1.05, 1.05, 1000, 1000, 1, 6, setup_status, close_all },
     { "status/Signaling", "bare CMAC + 4 KB zero fill", B_ALL, 1.05, 1.05, 1000, 1000, 1, 7, setup_status, close_all },
     { "seqstart", "bare RSA private op", B_ALL, 1.05, 0, 24, 64, 1, 0, setup_seqstart, close_all },
+    { "seqstart vs br_rsa_private", "bare br_rsa_private", B_BEARSSL | B_BR_PORT, 1.05, 0, 24, 24, 1, 0,
+      setup_seqstart_br, close_all },
     { "open+keyx+close", "zero+wipe session, RNG, cert copy", B_ALL, 0, 0, 20000, 20000, 1, 0, setup_churn, close_all },
 };
+#endif
 
 /* ---- output ---------------------------------------------------------------- */
 
-static const char *g_backends[] = { "mock", "libtom", "openssl" };
+static const char *g_backends[] = { "mock", "libtom", "openssl", "bearssl", "br-ct64-i31" };
+#define N_BACKENDS ((int)(sizeof g_backends / sizeof g_backends[0]))
 
 static void fmt(char *buf, size_t n, const char *f, double v, int na)
 {
@@ -767,14 +857,14 @@ static void write_dat(const char *csv_path)
     dat = fopen(path, "w");
     if (!dat) return;
     fprintf(dat, "case");
-    for (k = 0; k < 3; k++) fprintf(dat, " %s %s_ratio %s_min %s_max", g_backends[k], g_backends[k], g_backends[k], g_backends[k]);
+    for (k = 0; k < N_BACKENDS; k++) fprintf(dat, " %s %s_ratio %s_min %s_max", g_backends[k], g_backends[k], g_backends[k], g_backends[k]);
     fprintf(dat, "\n");
     for (i = 0; i < g_nrows; i++) {
         int first = 1;
         for (j = 0; j < i; j++) first &= strcmp(g_rows[j].name, g_rows[i].name) != 0;
         if (!first) continue;
         fprintf(dat, "\"%s\"", g_rows[i].name);
-        for (k = 0; k < 3; k++) {
+        for (k = 0; k < N_BACKENDS; k++) {
             const row *r = NULL;
             for (j = 0; j < g_nrows; j++)
                 if (strcmp(g_rows[j].name, g_rows[i].name) == 0 && strcmp(g_rows[j].backend, g_backends[k]) == 0)

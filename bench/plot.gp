@@ -17,11 +17,13 @@ set title 'copp.h: '.unit.' per operation, by backend (log scale)'
 set style histogram clustered gap 1
 set logscale y
 set ylabel unit.'/op (log)'
-plot dat using 2:xtic(1) title 'mock', '' using 6 title 'libtom', '' using 10 title 'openssl'
+plot dat using 2:xtic(1) title 'mock', '' using 6 title 'libtom', '' using 10 title 'openssl', \
+     '' using 14 title 'bearssl', '' using 18 title 'br-ct64-i31'
 set title 'ratio case / its floor (bars: median; whiskers: min..max over the repetitions; 1 = the floor)'
 unset logscale y
 set ylabel 'ratio'
 set style histogram errorbars gap 1 lw 1
 set yrange [0:*]
-plot dat using 3:4:5:xtic(1) title 'mock', '' using 7:8:9 title 'libtom', '' using 11:12:13 title 'openssl', 1 with lines lt -1 notitle
+plot dat using 3:4:5:xtic(1) title 'mock', '' using 7:8:9 title 'libtom', '' using 11:12:13 title 'openssl', \
+     '' using 15:16:17 title 'bearssl', '' using 19:20:21 title 'br-ct64-i31', 1 with lines lt -1 notitle
 unset multiplot

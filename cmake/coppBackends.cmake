@@ -1,10 +1,10 @@
-# copp::libtom and copp::openssl: copp::copp plus one crypto backend's
+# copp::libtom, copp::openssl and copp::bearssl: copp::copp plus one crypto backend's
 # libraries and its COPP_WITH_* definition, so that a consumer's
 #     target_link_libraries(app PRIVATE copp::libtom)
 # compiles copp.h's libtom backend and links -ltomcrypt -ltommath.
 # Included by CMakeLists.txt (in-tree use) and by the installed
 # coppConfig.cmake; a target exists only when its libraries are found
-# (find_package(copp COMPONENTS libtom openssl) fails otherwise).
+# (find_package(copp COMPONENTS libtom openssl bearssl) fails otherwise).
 if(NOT TARGET copp::libtom)
   find_package(PkgConfig QUIET)
   if(PKG_CONFIG_FOUND)
@@ -31,4 +31,19 @@ if(NOT TARGET copp::openssl)
 endif()
 if(TARGET copp::openssl)
   set(copp_openssl_FOUND TRUE)
+endif()
+
+# BearSSL ships no pkg-config file: its header and library are looked up.
+if(NOT TARGET copp::bearssl)
+  find_path(COPP_BEARSSL_INCLUDE_DIR bearssl.h)
+  find_library(COPP_BEARSSL_LIBRARY bearssl)
+  if(COPP_BEARSSL_INCLUDE_DIR AND COPP_BEARSSL_LIBRARY)
+    add_library(copp::bearssl INTERFACE IMPORTED)
+    target_include_directories(copp::bearssl INTERFACE ${COPP_BEARSSL_INCLUDE_DIR})
+    target_link_libraries(copp::bearssl INTERFACE copp::copp ${COPP_BEARSSL_LIBRARY})
+    target_compile_definitions(copp::bearssl INTERFACE COPP_WITH_BEARSSL)
+  endif()
+endif()
+if(TARGET copp::bearssl)
+  set(copp_bearssl_FOUND TRUE)
 endif()

@@ -5,8 +5,10 @@
 #   install-deps.sh demo   only what make demo needs
 #   install-deps.sh bench  what make bench adds (gnuplot for its plots)
 set -euo pipefail
-demo=(make gcc libc6-dev libtommath-dev libtomcrypt-dev)
+demo=(make gcc libc6-dev libtommath-dev libtomcrypt-dev libbearssl-dev)
 pkgs=("${demo[@]}" cmake python3 g++ clang libclang-rt-14-dev valgrind pkg-config openssl gcc-mingw-w64-x86-64 gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user libssl-dev libcmocka-dev libjansson-dev)
+# make kmod-check (Kbuild against the distribution kernel's headers) and make wine-check (mingw-w64 programs under Wine)
+pkgs+=(linux-headers-amd64 wine64)
 [ "${1:-}" = demo ] && pkgs=("${demo[@]}")
 [ "${1:-}" = bench ] && pkgs=(gnuplot-nox)
 missing=()

@@ -69,7 +69,7 @@ static int32_t mock_mac(void *u, const copp_mac_ctx *ctx, const uint8_t *msg, si
     return COPP_S_OK;
 }
 
-static const copp_crypto mock_crypto_table = { mock_randombytes, mock_rsa, mock_mac_init, mock_mac, NULL };
+static const copp_crypto mock_crypto_table = { mock_randombytes, mock_rsa, mock_mac_init, mock_mac, NULL, NULL };
 
 static void mock_crypto_default(mock_crypto *m)
 {

@@ -233,7 +233,7 @@ typedef struct app_side {
 #ifdef COPP_TEST_CORE
 #define W_REAL W_MOCK  /* no crypto library in the core configuration */
 #else
-#define W_REAL 1     /* the backend under test: libtom, or OpenSSL with COPP_TEST_OPENSSL */
+#define W_REAL 1     /* the backend under test: libtom, OpenSSL (COPP_TEST_OPENSSL) or BearSSL (COPP_TEST_BEARSSL) */
 #endif
 #define W_LIBTOM 2   /* libtom always (its own modes and key checks) */
 
@@ -243,6 +243,7 @@ typedef struct world {
 #ifndef COPP_TEST_CORE
     copp_libtom ltc;
     copp_openssl ossl;
+    copp_bearssl br;
 #endif
     int real;                 /* W_* */
     const copp_crypto *crypto;
@@ -254,6 +255,16 @@ typedef struct world {
 } world;
 
 static const char w_cert[] = "<CertificateCollection Version=\"2.0\"/>";
+
+#ifndef COPP_TEST_CORE
+/* The RNG hook given to the BearSSL backend (which has no default): the OS
+ * generator through libtomcrypt. */
+static int test_rng(void *u, uint8_t *buf, size_t len)
+{
+    (void)u;
+    return copp_libtom_randombytes(NULL, buf, len);
+}
+#endif
 
 /* ops NULL: the full mock table; types: the connector's protection types. */
 static world *world_new_ex(int real, const copp_hw_ops *ops, uint32_t types)
@@ -271,6 +282,13 @@ static world *world_new_ex(int real, const copp_hw_ops *ops, uint32_t types)
         assert_int_equal(copp_openssl_init(&w->ossl, &key_get()->priv, NULL, NULL, 0), COPP_S_OK);
         w->crypto = copp_openssl_crypto();
         w->crypto_user = &w->ossl;
+    } else
+#endif
+#ifdef COPP_TEST_BEARSSL
+    if (real == W_REAL) {
+        assert_int_equal(copp_bearssl_init(&w->br, &key_get()->priv, test_rng, NULL, 0), COPP_S_OK);
+        w->crypto = copp_bearssl_crypto();
+        w->crypto_user = &w->br;
     } else
 #endif
     if (real) {
@@ -319,7 +337,10 @@ static void world_free(world *w)
     }
 #ifndef COPP_TEST_CORE
     if (w->real == W_LIBTOM) copp_libtom_free(&w->ltc);
-    else if (w->real == W_REAL) copp_openssl_free(&w->ossl);
+    else if (w->real == W_REAL) {
+        copp_openssl_free(&w->ossl);
+        copp_bearssl_free(&w->br);
+    }
 #endif
     free(w);
 }

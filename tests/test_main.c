@@ -2,7 +2,8 @@
  * (COPP_IMPLEMENTATION, with the libtom backend and the app helpers), the
  * mocks, the fixtures and every suite, so that the same suite also runs under
  * COPP_STATIC.  -DCOPP_TEST_OPENSSL runs the real-crypto tests on the OpenSSL
- * backend instead of libtom.  -DCOPP_TEST_CORE builds without any crypto
+ * backend instead of libtom, -DCOPP_TEST_BEARSSL on the BearSSL backend (the
+ * key-loading suites run every backend in every configuration).  -DCOPP_TEST_CORE builds without any crypto
  * library (mock crypto everywhere; the vector and RSA suites left out): the
  * configuration cross-built for the big-endian run.  Usage: copp_test [suite ...]   (none: every suite). */
 #include <stdio.h>
@@ -27,6 +28,7 @@ static void copp_test_assert_failed(const char *what, const char *file, int line
 #ifndef COPP_TEST_CORE   /* the core configuration: no crypto libraries (the big-endian run) */
 #define COPP_WITH_LIBTOM
 #define COPP_WITH_OPENSSL
+#define COPP_WITH_BEARSSL
 #endif
 #define COPP_WITH_APP
 #include "../copp.h"
@@ -65,6 +67,13 @@ static void copp_test_assert_failed(const char *what, const char *file, int line
 #include "test_hardening.c"
 #include "test_explore.c"
 #include "test_regress.c"
+#include "test_results.c"
+#include "test_abi.c"
+#ifdef COPP_WITH_RECORDER
+#include "../tools/copp_transcript.h"
+#include "../tools/copp_replay.h"
+#include "test_recorder.c"
+#endif
 
 typedef struct suite { const char *name; const struct CMUnitTest *tests; size_t n; } suite;
 #define SUITE(name, arr) { name, arr, sizeof arr / sizeof arr[0] }
@@ -87,6 +96,11 @@ int main(int argc, char **argv)
         SUITE("hardening", hardening_tests),
         SUITE("explore", explore_tests),
         SUITE("regress", regress_tests),
+        SUITE("results", results_tests),
+        SUITE("abi", abi_tests),
+#ifdef COPP_WITH_RECORDER
+        SUITE("recorder", recorder_tests),
+#endif
     };
     size_t i;
     int failed = 0, a;

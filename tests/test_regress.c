@@ -335,7 +335,12 @@ static REG_NOINLINE void reg_stack_scrub(void)
     for (i = 0; i < sizeof b; i++) b[i] = 0;
 }
 
-/* 1 if the dead stack below the caller's frame holds needle. */
+/* 1 if the dead stack below the caller's frame holds needle (it reads
+ * uninitialized stack on purpose: mingw-w64's gcc says so). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 static REG_NOINLINE int reg_stack_holds(const uint8_t *needle, size_t n)
 {
     volatile uint8_t b[REG_PROBE];
@@ -347,6 +352,9 @@ static REG_NOINLINE int reg_stack_holds(const uint8_t *needle, size_t n)
     }
     return 0;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 static void test_reg_d6_command_tag_wiped(void **state)
 {
@@ -1216,6 +1224,262 @@ static void test_rev_reinit_with_level_left_refused(void **state)
     world_free(w);
 }
 
+/* ---- review r10 ------------------------------------------------------------------ */
+
+/* r10 (b): copp_connector_init on fresh storage re-entered from its own
+ * get_protection_types: the nested init and everything the callback does on
+ * the storage are refused, so the outer init cannot wipe a connector that a
+ * nested call left with a live key (ACP 2 on the wire, forgotten by copp,
+ * then lowered by the next COPP session). */
+typedef struct r10_nest {
+    copp_connector *c;
+    const copp_connector_desc *d;
+    int depth;
+    int32_t init_hr, open_hr, resync_hr;
+    uint32_t vp_status, open_reason;
+    copp_session s;
+} r10_nest;
+static r10_nest *g_r10_nest;
+
+static void r10_nest_reenter(void)
+{
+    r10_nest *x = g_r10_nest;
+    uint8_t vp[356], out[356];
+    if (x == NULL || x->depth++ != 0) return;
+    x->init_hr = copp_connector_init(x->c, x->d);
+    vp_build(vp, COPP_VP_COMMAND_SET, COPP_VP_FLAGS_COPYPROTECT, COPP_VP_CP_CMD_ACTIVATE, 0, 2);
+    x->vp_status = copp_handle_videoparameters(x->c, vp, out);
+    memset(&x->s, 0, sizeof x->s);
+    x->open_hr = copp_open(x->c, &x->s);
+    x->open_reason = copp_session_last_reason(&x->s);
+    x->resync_hr = copp_connector_resync(x->c, 0);
+    copp_connector_event(x->c, COPP_STATUS_LINK_LOST);
+}
+
+static int32_t r10_types_reenter(void *u, uint32_t *types)
+{
+    r10_nest_reenter();
+    return mock_get_types(u, types);
+}
+
+static int r10_rng_reenter(void *u, uint8_t *buf, size_t len)
+{
+    r10_nest_reenter();
+    return mock_randombytes(u, buf, len);
+}
+
+static void test_r10_fresh_init_reentered_from_its_callback(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    copp_hw_ops ops = mock_hw_ops;
+    copp_crypto cr = mock_crypto_table;
+    copp_connector *c = (copp_connector *)calloc(1, sizeof *c);
+    copp_connector *zero = (copp_connector *)calloc(1, sizeof *zero);
+    copp_connector_desc d;
+    r10_nest x;
+    int pass;
+    (void)state;
+    assert_non_null(c);
+    assert_non_null(zero);
+    ops.get_protection_types = r10_types_reenter;
+    for (pass = 0; pass < 2; pass++) {   /* from the hardware callback, then from the RNG */
+        memcpy(&d, &w->conn.desc, sizeof d);
+        if (pass == 0) d.hw = &ops;
+        else {
+            cr.randombytes = r10_rng_reenter;
+            d.crypto = &cr;
+        }
+        memset(c, 0, sizeof *c);
+        memset(&x, 0, sizeof x);
+        x.c = c;
+        x.d = &d;
+        g_r10_nest = &x;
+        assert_int_equal(copp_connector_init(c, &d), COPP_S_OK);
+        g_r10_nest = NULL;
+        assert_int_equal(x.depth, 1);
+        assert_int_equal(x.init_hr, COPP_E_UNEXPECTED);
+        assert_int_equal(x.vp_status, COPP_ERROR_BUSY);
+        assert_int_equal(x.open_hr, COPP_E_UNEXPECTED);
+        assert_int_equal(x.open_reason, COPP_REASON_BUSY);
+        assert_int_equal(x.resync_hr, COPP_E_UNEXPECTED);
+        assert_int_equal(x.s.state, COPP_STATE_CLOSED);
+        assert_null(x.s.conn);
+        assert_int_equal(copp_connector_session_count(c), 0);
+        assert_int_equal(copp_connector_vp_key_count(c), 0);
+        assert_int_equal(w->hw.level[1], 0);
+        assert_int_equal(w->hw.nlog, 0);
+        /* a failing first init leaves the storage exactly as it was */
+        memset(c, 0, sizeof *c);
+        if (pass == 0) w->hw.fail_at = w->hw.calls + 1;
+        else w->mc.fail_at = w->mc.calls + 1;
+        assert_int_not_equal(copp_connector_init(c, &d), COPP_S_OK);
+        assert_memory_equal(c, zero, sizeof *c);
+    }
+    free(c);
+    free(zero);
+    world_free(w);
+}
+
+/* r10 (c): a VIDEOPARAMETERS SET whose vp_set fails, on a connector whose
+ * hardware was left at ACP 2 by a refused lowering: the raise it made
+ * (ACP 3) is taken back and the hardware is back at 2, not at the derived 0. */
+static void test_r10_failed_vp_set_restores_a_level_left_on(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    uint8_t vp[356], out[356], fill[356];
+    snapshot sn;
+    (void)state;
+    w_activate(w, 0);
+    assert_int_equal(w_level(w, 0, T_ACP, 2), COPP_S_OK);
+    w->hw.fail_at = w->hw.calls + 1;   /* the close's ACP 0 fails: fail closed at 2 */
+    assert_int_equal(copp_close(&w->s[0]), COPP_S_OK);
+    assert_int_equal(w->hw.level[1], 2);
+    assert_int_equal(copp_connector_level(&w->conn, T_ACP), 2);
+    reg_vp_tv_cp(vp, COPP_VP_CP_CMD_ACTIVATE, 0, 3);
+    snap_take(&sn, w, 0);
+    memset(out, 0x5C, sizeof out);
+    memset(fill, 0x5C, sizeof fill);
+    w->hw.fail_at = w->hw.calls + 3;   /* check ACP 3, set ACP 3, then vp_set fails */
+    assert_int_equal(copp_handle_videoparameters(&w->conn, vp, out), COPP_ERROR_GEN_FAILURE);
+    assert_int_equal(w->hw.failed_op, MOCK_OP_VP_SET);
+    assert_memory_equal(out, fill, sizeof out);
+    assert_int_equal(w->hw.level[1], 2);
+    assert_int_equal(copp_connector_level(&w->conn, T_ACP), 2);
+    assert_memory_equal(&w->conn, &sn.c, sizeof sn.c);
+    reg_tv_untouched(w, 0);
+    world_free(w);
+}
+
+/* r10 (c'): the same SET from a connector whose hardware is below the
+ * derived level (the mode cannot carry the ACP 2 a session holds): the key's
+ * raise cannot be written and stands (LinkLost), then vp_set fails and the
+ * raise is taken back -- with the LinkLost it latched: the sessions hear
+ * nothing from a call that failed. */
+static void test_r10_failed_vp_set_latches_nothing(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    uint8_t vp[356];
+    (void)state;
+    w_activate(w, 0);
+    assert_int_equal(w_level(w, 0, T_ACP, 2), COPP_S_OK);
+    w->hw.level[1] = 0;   /* lost in a mode change that cannot carry ACP 2 */
+    w->hw.too_big_type = T_ACP;
+    w->hw.too_big_from = 2;
+    assert_int_equal(copp_connector_resync(&w->conn, 0), COPP_DDERR_TOOBIGSIZE);
+    assert_int_equal(rev_flags(w, 0), COPP_STATUS_LINK_LOST);   /* told once */
+    reg_vp_tv_cp(vp, COPP_VP_CP_CMD_ACTIVATE, 0, 1);
+    w->hw.fail_at = w->hw.calls + 2;   /* check ACP 2 (refused by the mode), then vp_set fails */
+    vp_rejected(w, vp, COPP_ERROR_GEN_FAILURE);   /* connector bytes, hardware, out: as they were */
+    assert_int_equal(w->hw.failed_op, MOCK_OP_VP_SET);
+    assert_int_equal(rev_flags(w, 0), 0);
+    world_free(w);
+}
+
+/* r10 (d): a failed re-init of an initialized connector is one trace record
+ * (call, result, reason), as every other call on an initialized connector. */
+typedef struct r10_log { uint32_t n; copp_trace last; } r10_log;
+static void r10_hook(void *u, const copp_trace *t)
+{
+    r10_log *l = (r10_log *)u;
+    l->n++;
+    l->last = *t;
+}
+
+static void test_r10_failed_reinit_traced(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    copp_connector_desc d;
+    r10_log log;
+    snapshot sn;
+    (void)state;
+    memset(&log, 0, sizeof log);
+    w->conn.desc.trace = r10_hook;
+    w->conn.desc.trace_user = &log;
+    memcpy(&d, &w->conn.desc, sizeof d);
+    snap_take(&sn, w, 0);
+    w->hw.fail_at = w->hw.calls + 1;   /* get_protection_types */
+    w->hw.fail_hr = COPP_E_OUTOFMEMORY;
+    assert_int_equal(copp_connector_init(&w->conn, &d), COPP_E_OUTOFMEMORY);
+    assert_int_equal(log.n, 1);
+    assert_int_equal(log.last.call, COPP_CALL_CONNECTOR_INIT);
+    assert_int_equal(log.last.result, COPP_E_OUTOFMEMORY);
+    assert_int_equal(log.last.reason, COPP_REASON_HW_FAILED);
+    assert_null(log.last.session);
+    assert_int_equal(log.last.flags, 0);
+    assert_memory_equal(&w->conn, &sn.c, sizeof sn.c);
+    w->hw.types = 0x10;                /* a type copp does not know */
+    assert_int_equal(copp_connector_init(&w->conn, &d), COPP_E_INVALIDARG);
+    assert_int_equal(log.n, 2);
+    assert_int_equal(log.last.result, COPP_E_INVALIDARG);
+    assert_int_equal(log.last.reason, COPP_REASON_BAD_CONFIG);
+    assert_memory_equal(&w->conn, &sn.c, sizeof sn.c);
+    d.hw = NULL;                       /* refused before c is looked at: not traced */
+    assert_int_equal(copp_connector_init(&w->conn, &d), COPP_E_INVALIDARG);
+    assert_int_equal(log.n, 2);
+    world_free(w);
+}
+
+/* r10 (f): surviving mutants of this review's run.  The reserved bits of
+ * dwHDCPFlags (spec 9.10) are cleared whatever the hook reports. */
+static void test_r10_pin_hdcp_reserved_flags_cleared(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    uint8_t out[4096];
+    (void)state;
+    w_activate(w, 0);
+    w->hw.hdcp_flags = 0xFFFFFFFEu;   /* every reserved bit, no repeater */
+    assert_int_equal(w_query(w, 0, g_q_hdcp, NULL, 0, out), COPP_S_OK);
+    assert_int_equal(copp__ld32(out + COPP_STOUT_OFF_COPPSTATUS + COPP_REPLY_OFF_DWHDCPFLAGS), 0);
+    w->hw.hdcp_flags = 0xFFFFFFFFu;
+    assert_int_equal(w_query(w, 0, g_q_hdcp, NULL, 0, out), COPP_S_OK);
+    assert_int_equal(copp__ld32(out + COPP_STOUT_OFF_COPPSTATUS + COPP_REPLY_OFF_DWHDCPFLAGS), COPP_HDCP_FLAG_REPEATER);
+    world_free(w);
+}
+
+/* mac_release: once at the close of an active session, on that session's
+ * keyed state; once after a failed mac_init; never for a session that was
+ * not keyed, nor for a forced drop (documented: it does not touch s). */
+static uint32_t g_r10_released;
+static const copp_mac_ctx *g_r10_released_ctx;
+static void r10_mac_release(void *u, copp_mac_ctx *ctx)
+{
+    (void)u;
+    g_r10_released++;
+    g_r10_released_ctx = ctx;
+}
+
+static void test_r10_pin_mac_release_calls(void **state)
+{
+    world *w = world_new(W_MOCK, NULL);
+    copp_crypto cr = mock_crypto_table;
+    uint8_t sig[256];
+    (void)state;
+    cr.mac_release = r10_mac_release;
+    w->conn.desc.crypto = &cr;
+    g_r10_released = 0;
+    w_activate(w, 0);
+    w_to_state(w, 1, COPP_STATE_KEY_EXCHANGED, COPP_APP_SIG_RAW_LE);
+    w_to_state(w, 2, COPP_STATE_KEY_EXCHANGED, COPP_APP_SIG_RAW_LE);
+    assert_int_equal(g_r10_released, 0);
+    assert_int_equal(copp_close(&w->s[1]), COPP_S_OK);   /* never keyed */
+    assert_int_equal(g_r10_released, 0);
+    assert_int_equal(copp_close(&w->s[0]), COPP_S_OK);
+    assert_int_equal(g_r10_released, 1);
+    assert_ptr_equal(g_r10_released_ctx, &w->s[0].mac);
+    memset(sig, 0, sizeof sig);
+    memcpy(sig, w->app[2].rgh, 16);
+    w->mc.fail_at = w->mc.calls + 2;                      /* rsa passes, mac_init fails */
+    assert_int_equal(copp_sequence_start(&w->s[2], sig), COPP_E_FAIL);
+    assert_int_equal(g_r10_released, 2);
+    assert_ptr_equal(g_r10_released_ctx, &w->s[2].mac);
+#ifdef COPP_CALL_DROP_SESSION
+    assert_int_equal(copp_connector_drop_session(&w->conn, &w->s[2]), COPP_S_OK);
+    assert_int_equal(g_r10_released, 2);
+    memset(&w->s[2], 0, sizeof w->s[2]);
+#endif
+    world_free(w);
+}
+
 static const struct CMUnitTest regress_tests[] = {
     cmocka_unit_test(test_reg_d1_failed_vp_set_leaves_tv_members),
     cmocka_unit_test(test_reg_d1_vp_set_failure_undoes_the_level),
@@ -1254,4 +1518,10 @@ static const struct CMUnitTest regress_tests[] = {
     cmocka_unit_test(test_rev_d6_snapshot_of_same_opening_replays_nothing),
     cmocka_unit_test(test_rev_vp_key_wiped_from_stack),
     cmocka_unit_test(test_rev_reinit_with_level_left_refused),
+    cmocka_unit_test(test_r10_fresh_init_reentered_from_its_callback),
+    cmocka_unit_test(test_r10_failed_vp_set_restores_a_level_left_on),
+    cmocka_unit_test(test_r10_failed_vp_set_latches_nothing),
+    cmocka_unit_test(test_r10_failed_reinit_traced),
+    cmocka_unit_test(test_r10_pin_hdcp_reserved_flags_cleared),
+    cmocka_unit_test(test_r10_pin_mac_release_calls),
 };

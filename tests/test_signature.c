@@ -157,53 +157,139 @@ static void test_sig_openssl_backend(void **state)
     world_free(w);
 }
 
+/* The BearSSL backend on each engine pair (i62 or i31 RSA, x86ni or ct64
+ * AES), little- and big-endian ciphertext: a session keyed, a command and a
+ * MACed reply; the engines the object reports are the ones asked for (i62 and
+ * x86ni where this machine has them). */
+static void test_sig_bearssl_engines(void **state)
+{
+    static const uint8_t g_conn[16] = COPP_GUID_DXVA_COPPQueryConnectorType;
+    uint32_t flags;
+    (void)state;
+    for (flags = 0; flags <= (COPP_BEARSSL_RSA_BIG_ENDIAN | COPP_BEARSSL_RSA_I31 | COPP_BEARSSL_AES_CT64); flags++) {
+        world *w = world_new(W_MOCK, NULL);
+        uint8_t le[256], be[256], out[4096];
+        size_t i;
+        uint32_t want = flags & (COPP_BEARSSL_RSA_I31 | COPP_BEARSSL_AES_CT64);
+        assert_int_equal(copp_bearssl_init(&w->br, &key_get()->priv, test_rng, NULL, flags), COPP_S_OK);
+        if (br_rsa_i62_private_get() == NULL) want |= COPP_BEARSSL_RSA_I31;
+        if (br_aes_x86ni_ctrcbc_get_vtable() == NULL) want |= COPP_BEARSSL_AES_CT64;
+        assert_int_equal(w->br.engines, want);
+        assert_true(w->br.aes == ((want & COPP_BEARSSL_AES_CT64) ? &br_aes_ct64_ctrcbc_vtable : br_aes_x86ni_ctrcbc_get_vtable()));
+        assert_true(w->br.priv == ((want & COPP_BEARSSL_RSA_I31) ? br_rsa_i31_private : br_rsa_i62_private_get()));
+        w->conn.desc.crypto = w->crypto = copp_bearssl_crypto();
+        w->conn.desc.crypto_user = w->crypto_user = &w->br;
+        w->real = W_REAL;
+        w_to_state(w, 0, COPP_STATE_KEY_EXCHANGED, 0);
+        memset(w->app[0].kdi, 0x17 + (int)flags, 16);
+        assert_int_equal(copp_app_sign_start_sequence(le, w->app[0].rgh, w->app[0].kdi, 10, 20,
+                                                      COPP_APP_SIG_RAW_LE, sig_n(), sig_e()), COPP_S_OK);
+        for (i = 0; i < 256; i++) be[i] = le[255 - i];
+        if (flags & COPP_BEARSSL_RSA_BIG_ENDIAN) {
+            snapshot sn;
+            uint32_t why;
+            snap_take(&sn, w, 0);   /* the little-endian bytes read big-endian: refused */
+            assert_int_equal(copp_sequence_start(&w->s[0], le), COPP_E_UNEXPECTED);
+            why = copp_session_last_reason(&w->s[0]);
+            assert_true(why == COPP_REASON_BAD_CIPHERTEXT || why == COPP_REASON_RANDOM_MISMATCH);
+            snap_check(&sn, w, 0);
+        }
+        assert_int_equal(copp_sequence_start(&w->s[0], (flags & COPP_BEARSSL_RSA_BIG_ENDIAN) ? be : le), COPP_S_OK);
+        assert_int_equal(w_rec(w, 0)->status_seq, 10);
+        w->app[0].status_seq = 10;
+        w->app[0].cmd_seq = 20;
+        assert_int_equal(w->crypto->mac_init(w->crypto_user, &w->app[0].mac, w->app[0].kdi), COPP_S_OK);
+        assert_int_equal(w_level(w, 0, COPP_PROTECTION_TYPE_HDCP, 1), COPP_S_OK);
+        assert_int_equal(w_query(w, 0, g_conn, NULL, 0, out), COPP_S_OK);
+        world_free(w);
+    }
+}
+
 /* ---- key loading through each backend's own decoder (copp_*_init*) ------ */
 
-/* One backend behind one interface, so every case runs on both. */
+/* One backend behind one interface, so every case runs on each. */
+#define KB_LIBTOM  0
+#define KB_OPENSSL 1
+#define KB_BEARSSL 2
+#define KB_COUNT   3
 typedef struct key_be {
     const char *name;
     copp_libtom ltc;
     copp_openssl ossl;
-    int openssl;
+    copp_bearssl br;
+    int kind;      /* KB_* */
+    int openssl;   /* kind == KB_OPENSSL (whose decoder does not say why it failed) */
 } key_be;
 
-static int32_t kb_der(key_be *b, const uint8_t *der, size_t len)
+static int32_t kb_der_flags(key_be *b, const uint8_t *der, size_t len, uint32_t flags)
 {
-    return b->openssl ? copp_openssl_init_der(&b->ossl, der, len, NULL, NULL, 0)
-                      : copp_libtom_init_der(&b->ltc, der, len, NULL, NULL, 0);
+    if (b->kind == KB_BEARSSL) return copp_bearssl_init_der(&b->br, der, len, test_rng, NULL, flags);
+    return b->openssl ? copp_openssl_init_der(&b->ossl, der, len, NULL, NULL, flags)
+                      : copp_libtom_init_der(&b->ltc, der, len, NULL, NULL, flags);
 }
+
+static int32_t kb_der(key_be *b, const uint8_t *der, size_t len) { return kb_der_flags(b, der, len, 0); }
 
 static int32_t kb_pem(key_be *b, const char *pem, size_t len)
 {
+    if (b->kind == KB_BEARSSL) return copp_bearssl_init_pem(&b->br, pem, len, test_rng, NULL, 0);
     return b->openssl ? copp_openssl_init_pem(&b->ossl, pem, len, NULL, NULL, 0)
                       : copp_libtom_init_pem(&b->ltc, pem, len, NULL, NULL, 0);
 }
 
 static int32_t kb_parts(key_be *b, const copp_rsa_private_key *key, uint32_t flags)
 {
+    if (b->kind == KB_BEARSSL) return copp_bearssl_init(&b->br, key, test_rng, NULL, flags);
     return b->openssl ? copp_openssl_init(&b->ossl, key, NULL, NULL, flags) : copp_libtom_init(&b->ltc, key, NULL, NULL, flags);
 }
 
-static uint32_t kb_reason(const key_be *b) { return b->openssl ? b->ossl.key_reason : b->ltc.key_reason; }
-static const copp_crypto *kb_crypto(const key_be *b) { return b->openssl ? copp_openssl_crypto() : copp_libtom_crypto(); }
-static void *kb_user(key_be *b) { return b->openssl ? (void *)&b->ossl : (void *)&b->ltc; }
+static int32_t kb_file(key_be *b, const char *path, char err[COPP_IO_ERR_BYTES])
+{
+    if (b->kind == KB_BEARSSL) return copp_io_key_bearssl(&b->br, path, test_rng, NULL, 0, err);
+    return b->openssl ? copp_io_key_openssl(&b->ossl, path, 0, err) : copp_io_key_libtom(&b->ltc, path, 0, err);
+}
+
+static int32_t kb_mac_only(key_be *b)
+{
+    if (b->kind == KB_BEARSSL) return copp_bearssl_init_mac(&b->br, test_rng, NULL, 0);
+    return b->openssl ? copp_openssl_init_mac(&b->ossl) : copp_libtom_init_mac(&b->ltc);
+}
+
+static uint32_t kb_reason(const key_be *b)
+{
+    return b->kind == KB_BEARSSL ? b->br.key_reason : b->openssl ? b->ossl.key_reason : b->ltc.key_reason;
+}
+
+static const copp_crypto *kb_crypto(const key_be *b)
+{
+    return b->kind == KB_BEARSSL ? copp_bearssl_crypto() : b->openssl ? copp_openssl_crypto() : copp_libtom_crypto();
+}
+
+static void *kb_user(key_be *b)
+{
+    return b->kind == KB_BEARSSL ? (void *)&b->br : b->openssl ? (void *)&b->ossl : (void *)&b->ltc;
+}
 
 static int32_t kb_public(const key_be *b, uint8_t n[256], uint8_t e[4], size_t *e_len)
 {
+    if (b->kind == KB_BEARSSL) return copp_bearssl_public_key(&b->br, n, e, e_len);
     return b->openssl ? copp_openssl_public_key(&b->ossl, n, e, e_len) : copp_libtom_public_key(&b->ltc, n, e, e_len);
 }
 
 static void kb_free(key_be *b)
 {
-    if (b->openssl) copp_openssl_free(&b->ossl);
+    if (b->kind == KB_BEARSSL) copp_bearssl_free(&b->br);
+    else if (b->openssl) copp_openssl_free(&b->ossl);
     else copp_libtom_free(&b->ltc);
 }
 
-static void kb_init(key_be *b, int openssl)
+static void kb_init(key_be *b, int kind)
 {
+    static const char *const names[KB_COUNT] = { "libtom", "openssl", "bearssl" };
     memset(b, 0, sizeof *b);
-    b->openssl = openssl;
-    b->name = openssl ? "openssl" : "libtom";
+    b->kind = kind;
+    b->openssl = kind == KB_OPENSSL;
+    b->name = names[kind];
 }
 
 /* A refusal: the HRESULT of the reason, the reason, and an object that holds
@@ -251,7 +337,7 @@ static void test_key_every_encoding_loads(void **state)
     size_t i;
     int be;
     (void)state;
-    for (be = 0; be < 2; be++) {
+    for (be = 0; be < KB_COUNT; be++) {
         for (i = 0; i < sizeof g_key_encodings / sizeof g_key_encodings[0]; i++) {
             char path[1024], err[COPP_IO_ERR_BYTES];
             key_be b;
@@ -264,7 +350,7 @@ static void test_key_every_encoding_loads(void **state)
             /* the same through the tools' key-file loader (PEM or DER by content) */
             snprintf(path, sizeof path, "%s/%s", COPP_VECTORS_DIR, g_key_encodings[i]);
             kb_init(&b, be);
-            kb_loaded(&b, be ? copp_io_key_openssl(&b.ossl, path, 0, err) : copp_io_key_libtom(&b.ltc, path, 0, err), path);
+            kb_loaded(&b, kb_file(&b, path, err), path);
         }
     }
 }
@@ -292,7 +378,7 @@ static void test_key_files_refused_with_their_reason(void **state)
     size_t i;
     int be;
     (void)state;
-    for (be = 0; be < 2; be++) {
+    for (be = 0; be < KB_COUNT; be++) {
         for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
             key_be b;
             size_t len;
@@ -304,7 +390,7 @@ static void test_key_files_refused_with_their_reason(void **state)
              * (OpenSSL's decoder does not say which: NOT_PRIVATE_KEY) */
             kb_init(&b, be);
             kb_refused(&b, pem ? kb_der(&b, data, len) : kb_pem(&b, (const char *)data, len),
-                       (be || pem) ? COPP_KEY_NOT_PRIVATE_KEY : COPP_KEY_NOT_PEM, cases[i].file);
+                       (b.openssl || pem) ? COPP_KEY_NOT_PRIVATE_KEY : COPP_KEY_NOT_PEM, cases[i].file);
             free(data);
         }
     }
@@ -325,7 +411,7 @@ static void test_key_truncated_and_garbage_refused(void **state)
     size_t i, cut, tried = 0;
     int be;
     (void)state;
-    for (be = 0; be < 2; be++) {
+    for (be = 0; be < KB_COUNT; be++) {
         for (i = 0; i < sizeof g_key_encodings / sizeof g_key_encodings[0]; i++) {
             size_t len;
             uint8_t *data = set_file(set_get(&g_own), g_key_encodings[i], &len);
@@ -443,7 +529,20 @@ static void test_key_input_guards(void **state)
     assert_int_equal(copp_openssl_init_der(NULL, big, 10, NULL, NULL, 0), COPP_E_POINTER);
     assert_int_equal(copp_openssl_init_pem(NULL, "", 1, NULL, NULL, 0), COPP_E_POINTER);
     assert_int_equal(copp_openssl_init_mac(NULL), COPP_E_POINTER);
-    for (be = 0; be < 2; be++) {
+    assert_int_equal(copp_bearssl_init(NULL, &key_get()->priv, test_rng, NULL, 0), COPP_E_POINTER);
+    assert_int_equal(copp_bearssl_init_der(NULL, big, 10, test_rng, NULL, 0), COPP_E_POINTER);
+    assert_int_equal(copp_bearssl_init_pem(NULL, "", 1, test_rng, NULL, 0), COPP_E_POINTER);
+    assert_int_equal(copp_bearssl_init_mac(NULL, test_rng, NULL, 0), COPP_E_POINTER);
+    {   /* BearSSL has no default RNG: the hook is required */
+        key_be b;
+        kb_init(&b, KB_BEARSSL);
+        assert_int_equal(copp_bearssl_init(&b.br, &key_get()->priv, NULL, NULL, 0), COPP_E_POINTER);
+        assert_int_equal(b.br.key_reason, COPP_KEY_NULL_POINTER);
+        assert_int_equal(copp_bearssl_init_mac(&b.br, NULL, NULL, 0), COPP_E_POINTER);
+        assert_int_equal(copp_bearssl_init_mac(&b.br, test_rng, NULL, COPP_BEARSSL_RSA_I31), COPP_E_INVALIDARG);
+        assert_int_equal(b.br.key_reason, COPP_KEY_BAD_FLAGS);
+    }
+    for (be = 0; be < KB_COUNT; be++) {
         key_be b;
         kb_init(&b, be);
         assert_int_equal(kb_der(&b, NULL, 100), COPP_E_POINTER);
@@ -454,9 +553,7 @@ static void test_key_input_guards(void **state)
         kb_refused(&b, kb_pem(&b, (const char *)big, 0), COPP_KEY_EMPTY, "0 bytes of PEM");
         kb_refused(&b, kb_der(&b, big, sizeof big), COPP_KEY_TOO_LONG, "COPP_KEY_MAX_BYTES + 1");
         kb_refused(&b, kb_parts(&b, &key_get()->priv, 0x80), COPP_KEY_BAD_FLAGS, "flag 0x80");
-        kb_refused(&b, b.openssl ? copp_openssl_init_der(&b.ossl, big, 10, NULL, NULL, 0x80)
-                                 : copp_libtom_init_der(&b.ltc, big, 10, NULL, NULL, 0x80),
-                   COPP_KEY_BAD_FLAGS, "DER with flag 0x80");
+        kb_refused(&b, kb_der_flags(&b, big, 10, 0x80), COPP_KEY_BAD_FLAGS, "DER with flag 0x80");
         kb_refused(&b, kb_pem(&b, "no PEM here\n", 12), b.openssl ? COPP_KEY_NOT_PRIVATE_KEY : COPP_KEY_NOT_PEM, "text");
     }
     {   /* the libtom PEM reader's own findings (OpenSSL's decoder only says it failed) */
@@ -486,7 +583,7 @@ static void test_key_components_validated(void **state)
     uint8_t buf[8][256];
     int be, which;
     (void)state;
-    for (be = 0; be < 2; be++) {
+    for (be = 0; be < KB_COUNT; be++) {
         key_be b;
         copp_rsa_private_key k;
         /* one bit of dp, dq, qinv, q, d */
@@ -527,9 +624,9 @@ static void test_key_components_validated(void **state)
         kb_init(&b, be);
         kb_refused(&b, kb_parts(&b, &k, 0), COPP_KEY_MISSING_COMPONENT, "no dq");
         k = key_get()->priv;
-        k.d.len = 0;                                             /* the OpenSSL backend needs d, libtom does not */
+        k.d.len = 0;                                             /* the OpenSSL backend needs d, the others do not */
         kb_init(&b, be);
-        if (be) kb_refused(&b, kb_parts(&b, &k, 0), COPP_KEY_MISSING_COMPONENT, "no d");
+        if (b.openssl) kb_refused(&b, kb_parts(&b, &k, 0), COPP_KEY_MISSING_COMPONENT, "no d");
         else kb_loaded(&b, kb_parts(&b, &k, 0), "no d (libtom)");
         kb_init(&b, be);
         kb_loaded(&b, kb_parts(&b, &key_get()->priv, 0), "the test key's components");
@@ -547,13 +644,13 @@ static void test_key_mac_only_backends(void **state)
                                       0xf7, 0x9b, 0xdd, 0x9d, 0xd0, 0x4a, 0x28, 0x7c };   /* RFC 4493 example 2 */
     int be;
     (void)state;
-    for (be = 0; be < 2; be++) {
+    for (be = 0; be < KB_COUNT; be++) {
         key_be b;
         copp_mac_ctx ctx;
         uint8_t tag[16], buf[8], n[256], e[4], sig[256], out[256];
         size_t e_len, out_len;
         kb_init(&b, be);
-        assert_int_equal(be ? copp_openssl_init_mac(&b.ossl) : copp_libtom_init_mac(&b.ltc), COPP_S_OK);
+        assert_int_equal(kb_mac_only(&b), COPP_S_OK);
         assert_int_equal(kb_reason(&b), COPP_KEY_OK);
         assert_int_equal(kb_crypto(&b)->mac_init(kb_user(&b), &ctx, key), COPP_S_OK);
         assert_int_equal(kb_crypto(&b)->mac(kb_user(&b), &ctx, msg, 16, 0, tag), COPP_S_OK);
@@ -589,6 +686,7 @@ static const struct CMUnitTest signature_tests[] = {
     cmocka_unit_test(test_sig_backend_big_endian_mode),
     cmocka_unit_test(test_sig_backend_pkcs1v15_mode),
     cmocka_unit_test(test_sig_openssl_backend),
+    cmocka_unit_test(test_sig_bearssl_engines),
     cmocka_unit_test(test_key_every_encoding_loads),
     cmocka_unit_test(test_key_files_refused_with_their_reason),
     cmocka_unit_test(test_key_truncated_and_garbage_refused),

@@ -44,10 +44,14 @@ static uint32_t vec_reason(const char *name)
  * (a MAC-only backend object): one message plus a zero tail. */
 static void backend_mac(const uint8_t key[16], const uint8_t *msg, size_t len, size_t zeros, uint8_t tag[16])
 {
-#ifdef COPP_TEST_OPENSSL
+#if defined(COPP_TEST_OPENSSL)
     static copp_openssl app;
     const copp_crypto *cr = copp_openssl_crypto();
     if (app.aes_cbc == NULL) assert_int_equal(copp_openssl_init_mac(&app), COPP_S_OK);
+#elif defined(COPP_TEST_BEARSSL)
+    static copp_bearssl app;
+    const copp_crypto *cr = copp_bearssl_crypto();
+    if (app.aes == NULL) assert_int_equal(copp_bearssl_init_mac(&app, test_rng, NULL, 0), COPP_S_OK);
 #else
     static copp_libtom app;
     static int ready;
@@ -231,9 +235,12 @@ static world *vec_world(const vec_set *vs, int backend, uint32_t flags)
                                              : COPP_PROTECTION_TYPE_HDCP | COPP_PROTECTION_TYPE_ACP | COPP_PROTECTION_TYPE_CGMSA);
     uint8_t *der, n[256], e[4];
     size_t len, e_len = 0;
-    int openssl = 0;
+    int openssl = 0, bearssl = 0;
 #ifdef COPP_TEST_OPENSSL
     openssl = backend == W_REAL;
+#endif
+#ifdef COPP_TEST_BEARSSL
+    bearssl = backend == W_REAL;
 #endif
     (void)backend;
     if (hw) {
@@ -252,7 +259,13 @@ static world *vec_world(const vec_set *vs, int backend, uint32_t flags)
     hex_or_die(vec_get(vec_find(&vs->vf, "signature_raw_le"), "rgh"), g_script_rgh, 16);
     assert_non_null(vec_get(key, "file_pkcs1_der"));
     der = set_file(vs, vec_get(key, "file_pkcs1_der"), &len);
-    if (openssl) {
+    if (bearssl) {
+        assert_int_equal(copp_bearssl_init_der(&w->br, der, len, script_rng, NULL, flags), COPP_S_OK);
+        assert_int_equal(copp_bearssl_public_key(&w->br, n, e, &e_len), COPP_S_OK);
+        w->crypto = copp_bearssl_crypto();
+        w->crypto_user = &w->br;
+        w->real = W_REAL;
+    } else if (openssl) {
         assert_int_equal(copp_openssl_init_der(&w->ossl, der, len, script_rng, NULL, flags), COPP_S_OK);
         assert_int_equal(copp_openssl_public_key(&w->ossl, n, e, &e_len), COPP_S_OK);
         w->crypto = copp_openssl_crypto();
@@ -296,8 +309,10 @@ static void vec_signature_case(const vec_set *vs, const vec_case *c)
     snapshot sn;
     int32_t want;
     if (mode && strcmp(mode, "big_endian") == 0) {
-#ifdef COPP_TEST_OPENSSL
+#if defined(COPP_TEST_OPENSSL)
         flags = COPP_OPENSSL_RSA_BIG_ENDIAN;
+#elif defined(COPP_TEST_BEARSSL)
+        flags = COPP_BEARSSL_RSA_BIG_ENDIAN;
 #else
         flags = COPP_LIBTOM_RSA_BIG_ENDIAN;
 #endif

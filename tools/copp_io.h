@@ -145,7 +145,7 @@ COPP_IO_FN int copp_io_is_pem(const uint8_t *data, size_t len)
     return 0;
 }
 
-#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL) || defined(COPP_WITH_BEARSSL)
 /* The error text of a refused key: "PATH: E_INVALIDARG: the key is encrypted ...". */
 COPP_IO_FN int32_t copp_io_key_result(int32_t hr, uint32_t reason, const char *path, char err[COPP_IO_ERR_BYTES])
 {
@@ -154,7 +154,7 @@ COPP_IO_FN int32_t copp_io_key_result(int32_t hr, uint32_t reason, const char *p
 }
 #endif
 
-#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL) || defined(COPP_WITH_BEARSSL)
 /* A key file's bytes (free them with copp_io_key_done), after zeroing the
  * backend object k so that there is nothing to free if the read fails. */
 COPP_IO_FN uint8_t *copp_io_key_file(void *k, size_t k_size, const char *path, size_t *len, char err[COPP_IO_ERR_BYTES])
@@ -197,6 +197,23 @@ COPP_IO_FN int32_t copp_io_key_openssl(copp_openssl *k, const char *path, uint32
     if (data == NULL) return COPP_E_FAIL;
     hr = copp_io_is_pem(data, len) ? copp_openssl_init_pem(k, (const char *)data, len, NULL, NULL, flags)
                                    : copp_openssl_init_der(k, data, len, NULL, NULL, flags);
+    copp_io_key_done(data, len);
+    return copp_io_key_result(hr, k->key_reason, path, err);
+}
+#endif
+
+#ifdef COPP_WITH_BEARSSL
+/* The same for the BearSSL backend, which has no default RNG: rng is the
+ * caller's hook. */
+COPP_IO_FN int32_t copp_io_key_bearssl(copp_bearssl *k, const char *path, int (*rng)(void *user, uint8_t *buf, size_t len),
+                                       void *rng_user, uint32_t flags, char err[COPP_IO_ERR_BYTES])
+{
+    size_t len;
+    int32_t hr;
+    uint8_t *data = copp_io_key_file(k, sizeof *k, path, &len, err);
+    if (data == NULL) return COPP_E_FAIL;
+    hr = copp_io_is_pem(data, len) ? copp_bearssl_init_pem(k, (const char *)data, len, rng, rng_user, flags)
+                                   : copp_bearssl_init_der(k, data, len, rng, rng_user, flags);
     copp_io_key_done(data, len);
     return copp_io_key_result(hr, k->key_reason, path, err);
 }

@@ -16,6 +16,14 @@
  *            parse the start sequence
  *   -h       this text
  *
+ *   coppdump --replay FILE
+ *            FILE is a transcript (COPP_WITH_RECORDER, docs/transcript.md):
+ *            print its timeline and re-execute every call against this
+ *            copp.h with callbacks that answer from the records
+ *            (tools/copp_replay.h); stop at the first divergence.  Exit 0
+ *            replayed without divergence, 1 diverged (what differs is
+ *            printed), 2 malformed or not replayable.
+ *
  * Inputs over 64 KiB are refused before they are read whole.
  * Exit status: 0 decoded (and any MAC valid); 1 a MAC did not verify, or the
  * signature is not one for this key (ciphertext >= n, or a plaintext with
@@ -24,8 +32,12 @@
 #define _POSIX_C_SOURCE 200809L
 #define COPP_IMPLEMENTATION
 #define COPP_WITH_LIBTOM
+#define COPP_WITH_RECORDER   /* --replay re-records every call to compare */
 #include "../copp.h"
 #include "copp_io.h"
+#include "copp_transcript.h"
+#define COPP_REPLAY_WITH_LIBTOM   /* re-verify tags of KEEP_MAC_KEY transcripts */
+#include "copp_replay.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -50,6 +62,7 @@ static const char g_usage[] =
     "  -k KDI   session key, 32 hex digits: verify macKDI of a command or status reply\n"
     "  -K KEY   driver's RSA-2048 private key (PEM or DER, PKCS #1 or PKCS #8): decrypt a signature\n"
     "  -h       this help\n"
+    "       coppdump --replay TRANSCRIPT   timeline and replay of a recorded transcript (docs/transcript.md)\n"
     "Inputs over 64 KiB are refused.  Exit: 0 decoded, 1 MAC or signature check failed, 2 error.\n";
 
 static void die(const char *fmt, ...)
@@ -338,12 +351,49 @@ static int dump_videoparameters(const uint8_t *b)
     return memcmp(b, copp__guid_videoparameters, 16) == 0 ? 0 : 1;
 }
 
+#define COPPDUMP_MAX_TRANSCRIPT (256u << 20)
+
+/* --replay: the whole file, then tools/copp_replay.h. */
+static int replay_file(const char *path)
+{
+    static rp_state st;
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    int rc;
+    if (f == NULL) { fprintf(stderr, "coppdump: %s: cannot open\n", path); return 2; }
+    for (;;) {
+        if (len == cap) {
+            uint8_t *nb;
+            if (cap >= COPPDUMP_MAX_TRANSCRIPT) { fprintf(stderr, "coppdump: %s: over 256 MiB\n", path); free(buf); return 2; }
+            cap = cap ? cap * 2 : 65536;
+            nb = (uint8_t *)realloc(buf, cap);
+            if (nb == NULL) { fprintf(stderr, "coppdump: out of memory\n"); free(buf); return 2; }
+            buf = nb;
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        if (n == 0) break;
+        len += n;
+    }
+    if (f != stdin) fclose(f);
+    rc = rp_run(&st, buf, len, stdout);
+    free(buf);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *type = NULL, *keyfile = NULL, *name = "<stdin>", *path = "-";
     uint8_t kdi[16], *buf;
     int mode = 0, have_kdi = 0, opt, rc;
     size_t len;
+    if (argc >= 2 && strcmp(argv[1], "--replay") == 0) {
+        if (argc != 3) {
+            fputs(g_usage, stderr);
+            return 2;
+        }
+        return replay_file(argv[2]);
+    }
     while ((opt = getopt(argc, argv, "t:xbk:K:h")) != -1) {
         switch (opt) {
         case 't': type = optarg; break;

@@ -41,7 +41,7 @@ def pkg(name):
 def fingerprint(kind):
     cc = os.environ.get('CC', 'cc')
     fp = [sh('%s --version' % cc).splitlines()[0], 'libtomcrypt ' + pkg('libtomcrypt-dev'),
-          'libtommath ' + pkg('libtommath-dev'), 'libssl ' + pkg('libssl-dev')]
+          'libtommath ' + pkg('libtommath-dev'), 'libssl ' + pkg('libssl-dev'), 'libbearssl ' + pkg('libbearssl-dev')]
     if kind == 'icount':   # glibc and OpenSSL pick code paths by CPUID: the CPU model counts too
         fp.append('valgrind ' + pkg('valgrind'))
         try:
@@ -54,7 +54,7 @@ def fingerprint(kind):
 
 def budgets():
     out = sh('make --no-print-directory -s budgets')
-    b = {'stack': [], 'sizes': [], 'allocs': []}
+    b = {'stack': [], 'sizes': [], 'allocs': [], 'libstack': []}
     sec = None
     for line in out.splitlines():
         if line.startswith('stack per public entry point'):
@@ -65,12 +65,17 @@ def budgets():
             sec = 'allocs'
         elif line.startswith('object sizes'):
             sec = 'sizes'
+        elif line.startswith('stack of one call'):
+            sec = 'libstack'
+        elif sec == 'libstack' and re.match(r'\s+(bearssl|openssl|libtom) .*?\s+\d+\s+\d+\s+\d+$', line):
+            f = line.rsplit(None, 3)
+            b['libstack'].append((f[0].strip(), [int(x) for x in f[1:]]))
         elif sec == 'stack' and re.match(r'\s+copp_\w+\s+\d+$', line):
             n, v = line.split()
             b['stack'].append((n, int(v)))
         elif sec == 'code' and '.text' in line:
             b['text'] = int(re.search(r'\.text (\d+)', line).group(1))
-        elif sec == 'allocs' and re.match(r'\s+(mock|libtom|openssl) backend', line):
+        elif sec == 'allocs' and re.match(r'\s+(mock|libtom|openssl|bearssl) backend', line):
             f = line.split()
             b['allocs'].append((f[0], [int(x) for x in f[-4:]]))
         elif sec == 'sizes' and re.match(r'\s+copp_\w+\s+\d+', line):
@@ -78,7 +83,7 @@ def budgets():
             b['sizes'].append((f[0], int(f[1]), f[2].strip(' ()') if len(f) > 2 else ''))
     # (clang's -fstack-usage names no functions: such a machine's stack figures
     # are SKIPPED by its fingerprint before they are needed)
-    if not (b['sizes'] and 'text' in b and len(b['allocs']) == 3):
+    if not (b['sizes'] and 'text' in b and len(b['allocs']) == 4 and len(b['libstack']) == 4):
         sys.exit('figures: cannot parse make budgets output:\n' + out)
     return b
 
@@ -108,8 +113,13 @@ def render(kind, data):
         for n, a in b['allocs']:
             if n == 'mock':
                 lines.append('- copp.h alone (mock backend): %s' % ' / '.join(map(str, a)))
+            elif n == 'bearssl':   # BearSSL allocates nothing: every count quoted, key loading included
+                lines.append('- bearssl backend (key loading included): %s' % ' / '.join(map(str, a)))
             else:   # the backend's own setup count moves with its random blinding values: not quoted
                 lines.append('- %s backend: setup allocates (RSA, RNG) / %s' % (n, ' / '.join(map(str, a[1:]))))
+        lines += ['', 'Stack of one call with the backend library\'s frames included (high-water mark on a painted '
+                  'stack, bytes):', '', '| Backend | sequence start | command | status |', '|---|---|---|---|']
+        lines += ['| %s | %d | %d | %d |' % (n, v[0], v[1], v[2]) for n, v in b['libstack']]
         return '\n'.join(lines) + '\n'
     if kind == 'stack-max':
         n, v = max(data['budgets']['stack'], key=lambda x: x[1])
@@ -120,18 +130,25 @@ def render(kind, data):
         for r in rows:
             if r['case'] not in cases:
                 cases.append(r['case'])
-        lines = ['| Case | Floor | mock | libtom | OpenSSL | Goal |', '|---|---|---|---|---|---|']
+        lines = ['| Case | Floor | mock | libtom | OpenSSL | BearSSL | BearSSL ct64/i31 | Goal |',
+                 '|---|---|---|---|---|---|---|---|']
         for c in cases:
-            cells, floor, goal = [], '', ''
-            for b in ('mock', 'libtom', 'openssl'):
+            cells, floor, goals = [], '', []
+            for b in ('mock', 'libtom', 'openssl', 'bearssl', 'br-ct64-i31'):
                 r = next((x for x in rows if x['case'] == c and x['backend'] == b), None)
                 if r is None:
                     cells.append('')
                     continue
-                floor, goal = r['floor'], r['goal'] or goal
+                floor = r['floor']
+                if r['goal']:
+                    goals.append((b, r['goal']))
                 cells.append('n/a' if r['ratio_median'] == 'n/a' else '%.3f %s' % (float(r['ratio_median']),
                                                                                  r['verdict'] if r['goal'] else ''))
-            lines.append('| %s | %s | %s | %s |' % (c, floor, ' | '.join(x.strip() for x in cells), goal or '-'))
+            if len({g for _, g in goals}) > 1:   # goals differ by backend (command vs AES-NI): name them
+                goal = ', '.join('%s %s' % (g, b) for b, g in goals)
+            else:
+                goal = goals[0][1] if goals else '-'
+            lines.append('| %s | %s | %s | %s |' % (c, floor, ' | '.join(x.strip() for x in cells), goal))
         return '\n'.join(lines) + '\n'
     sys.exit('figures: unknown block kind ' + kind)
 

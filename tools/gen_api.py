@@ -18,6 +18,8 @@ out = ["# copp.h API reference", "",
 section = None
 funcs, types, consts = [], [], []
 reasons = []
+results = []          # rows of COPP__RESULT_MAP
+in_results = False
 reason_kind = None     # "session" (COPP__REASONS) or "key" (COPP__KEY_REASONS)
 
 # copp_handle_videoparameters returns Win32 codes, not the HRESULT: the
@@ -46,6 +48,18 @@ def flush():
             out.append(doc)
             out.append("```")
             out.append("")
+    if results:
+        out.append("Result map (`copp_hresult_to_errno`, `copp_hresult_to_ntstatus`; `COPP__RESULT_MAP`). "
+                   "A Win32 code of `copp_handle_videoparameters` goes through `copp_hresult_from_win32` first:")
+        out.append("")
+        out.append("| HRESULT | `copp_hresult_to_errno` | `copp_hresult_to_ntstatus` | When |")
+        out.append("|---|---|---|---|")
+        for hr, err, nt, when in results:
+            m = re.match(r"COPP__HR_WIN32\((\w+)\)", hr)
+            hrc = f"HRESULT_FROM_WIN32(`{m.group(1)}`)" if m else f"`{hr}`"
+            out.append(f"| {hrc} | {'0' if err == '0' else '-' + err} | `{nt}` | {when} |")
+        out.append("")
+        results.clear()
     if reasons:
         if reason_kind == "key":
             out.append("Key reasons (`key_reason` of `copp_libtom` / `copp_openssl` after an init; "
@@ -149,6 +163,18 @@ while i < len(lines):
         reason_kind = "session"
     elif ln.startswith("#define COPP__KEY_REASONS(X)"):
         reason_kind = "key"
+    if ln.startswith("#define COPP__RESULT_MAP(X)"):
+        in_results = True
+        i += 1
+        continue
+    if in_results:
+        m = re.match(r'\s*X\(([\w()]+),\s*(\w+),\s*(\w+),\s*"([^"]*)"\)', ln)
+        if m:
+            results.append(m.groups())
+        if not ln.rstrip().endswith("\\"):
+            in_results = False
+        i += 1
+        continue
     m = re.match(r'\s*X\((\w+),\s*(\d+),\s*(\w+),\s*(?:(\w+),\s*)?"([^"]*)"\)', ln)
     if m:
         reasons.append(m.groups())

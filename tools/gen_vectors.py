@@ -21,6 +21,7 @@ Outputs (deterministic functions of the inputs):
   keys/public.der, keys/public.pem                           its public half
   keys/bad_*.der                one component of the test key changed (DER by openssl)
   copp_vectors.txt              the COPP session (format: README.md)
+  opm_vectors.txt               OPM initialization blocks, signed requests, commands and replies
 The PKCS #1 v1.5 signatures are randomized by OpenSSL; a committed one is
 kept as long as it still decrypts (openssl pkeyutl) to its plaintext.
 
@@ -466,6 +467,341 @@ def wycheproof(d, upstream):
         f.write("\n")
     print("gen_vectors: wrote %s (%d cases)" % (path, keep["numberOfTests"]))
 
+# ---- OPM (issue 12; ../shared/spec/OPM.md) -----------------------------------
+
+OAEP_OPM = ["rsa_padding_mode:oaep", "rsa_oaep_md:sha512", "rsa_mgf1_md:sha512"]
+OAEP_SHA1 = ["rsa_padding_mode:oaep"]                                   # OpenSSL's default: SHA-1, MGF1-SHA-1
+OAEP_MGF1_SHA1 = ["rsa_padding_mode:oaep", "rsa_oaep_md:sha512", "rsa_mgf1_md:sha1"]
+OAEP_LABEL = OAEP_OPM + ["rsa_oaep_label:6f706d"]                       # label "opm"
+
+def pkeyopts(opts):
+    r = []
+    for o in opts:
+        r += ["-pkeyopt", o]
+    return r
+
+def oaep_encrypt(pub_pem, data, opts):
+    return ossl("pkeyutl", "-encrypt", "-pubin", "-inkey", TMP.file(pub_pem), *pkeyopts(opts), "-in", TMP.file(data))
+
+def oaep_decrypt(key_pem, c, opts):
+    """The plaintext, or None when openssl refuses the ciphertext under opts."""
+    p = subprocess.run(["openssl", "pkeyutl", "-decrypt", "-inkey", TMP.file(key_pem), *pkeyopts(opts),
+                        "-in", TMP.file(c)], capture_output=True)
+    return p.stdout if p.returncode == 0 else None
+
+OPM_GUID = {
+    "GET_CONNECTOR_TYPE": GUID["QueryConnectorType"],
+    "GET_SUPPORTED_PROTECTION_TYPES": GUID["QueryProtectionType"],
+    "GET_VIRTUAL_PROTECTION_LEVEL": GUID["QueryLocalProtectionLevel"],
+    "GET_ACTUAL_PROTECTION_LEVEL": GUID["QueryGlobalProtectionLevel"],
+    "GET_ACTUAL_OUTPUT_FORMAT": GUID["QueryDisplayData"],
+    "GET_ADAPTER_BUS_TYPE": GUID["QueryBusData"],
+    "GET_ACP_AND_CGMSA_SIGNALING": GUID["QuerySignaling"],
+    "GET_CONNECTED_HDCP_DEVICE_INFORMATION": GUID["QueryHDCPKeyData"],
+    "GET_CURRENT_HDCP_SRM_VERSION": bytes.fromhex("ffcec5991d5f794881c1c52443c9482b"),
+    "GET_OUTPUT_ID": bytes.fromhex("f36dcb724f24ce40b09e20506af6302f"),
+    "GET_DVI_CHARACTERISTICS": bytes.fromhex("bbb370a4d75d7241839c3d3776e0ebf5"),
+    "GET_CODEC_INFO": bytes.fromhex("9144374f5f8f45449dba95588f6b58b4"),
+    "GET_OUTPUT_HARDWARE_PROTECTION_SUPPORT": bytes.fromhex("8995123bf82af04e96a2704a845a218e"),
+    "SET_PROTECTION_LEVEL": GUID["SetProtectionLevel"],
+    "SET_ACP_AND_CGMSA_SIGNALING": GUID["SetSignaling"],
+    "SET_HDCP_SRM": bytes.fromhex("d1f55e8b0dc3ff4484a5ea71dce78f13"),
+    "SET_PROTECTION_LEVEL_ACCORDING_TO_CSS_DVD": bytes.fromhex("3e33ce39c04cae44bfccda50b5f82e72"),
+}
+
+NTSTATUS = {
+    "STATUS_SUCCESS": 0, "STATUS_INVALID_PARAMETER": 0xC000000D, "STATUS_NOT_SUPPORTED": 0xC00000BB,
+    "STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS": 0xC01E0503,
+    "STATUS_GRAPHICS_OPM_HDCP_SRM_NEVER_SET": 0xC01E0516,
+    "STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS": 0xC01E051C,
+    "STATUS_GRAPHICS_OPM_INVALID_INFORMATION_REQUEST": 0xC01E051D,
+    "STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_OPM_SEMANTICS": 0xC01E051F,
+    "STATUS_GRAPHICS_OPM_INVALID_CONFIGURATION_REQUEST": 0xC01E0521,
+}
+
+OPM_HDCP, OPM_DPCP = 0x8, 0x10
+OPM_RANDOM = bytes(range(0xC0, 0xD0))          # the protected output's random (the test's RNG hands it out at create)
+OPM_K = bytes.fromhex("7b1e9d40c2a35f6817e4b9025cd8a3f1")
+OPM_INFO_START = 0xFFFFFFFE                    # wraps to 0 after the second information request
+OPM_CFG_START = 0xFFFFFFFF                     # wraps to 0 after the first configure command
+OPM_OUTPUT_ID = 0x0123456789ABCDEF
+COPPSEM_K = bytes.fromhex("e4c1079a3b52d86f0a9e13c74d28b65f")
+COPPSEM_INFO_START, COPPSEM_CFG_START = 0x00000010, 0x7FFFFFFF
+
+def init_params(rn, k, info, cfg):
+    return rn + k + u32(info) + u32(cfg)
+
+def opm_info_request(key, rn, guid, seq, data=b"", size=None, mac_upto=4112):
+    b = bytearray(4112)
+    b[16:32] = rn
+    b[32:48] = guid
+    b[48:52] = u32(seq)
+    b[52:56] = u32(len(data) if size is None else size)
+    b[56:56 + len(data)] = data
+    b[0:16] = cmac(key, bytes(b[16:mac_upto]))
+    return b
+
+def opm_reply(key, reply):
+    b = bytearray(4096)
+    b[16:20] = u32(len(reply))
+    b[20:20 + len(reply)] = reply
+    b[0:16] = cmac(key, bytes(b[16:4096]))
+    return b
+
+def std_info(rn, flags, info):
+    return rn + u32(flags) + u32(info) + u32(0) + u32(0)
+
+def generate_opm(d, old_text, main_pem, pub_pem, other_pub, n, randomized):
+    old = parse(old_text) if old_text else {}
+    L = ["# OPM known-answer vectors (issue 12, ../shared/spec/OPM.md), set 'copp.h tests/vectors'.",
+         "# Made by tools/gen_vectors.py with the openssl command line (RSAES-OAEP by pkeyutl, AES-128-CMAC by",
+         "# openssl mac), independent of copp.h.  Format: README.md (as copp_vectors.txt, plus `call`, `ntstatus`).",
+         "# The key is tests/vectors/test_rsa2048.pem (as OPM key and COPP key).  Cases opm_init_* and",
+         "# coppsem_init_* each run on a fresh protected output of their semantics whose random number is",
+         "# `random`; cases opm_* (other) run in file order on one OPM-semantics output started by",
+         "# opm_init_oaep_sha512, cases coppsem_* (other) on one COPP-semantics output started by",
+         "# coppsem_init_raw_le, each on its own connector with the hw_profile below.",
+         ""]
+
+    def block(name, comment, fields):
+        L.append("case = " + name)
+        for c in comment:
+            L.append("# " + c)
+        L.extend(fields)
+        L.append("")
+
+    def expect(name):
+        return ["expect = " + name, "ntstatus = %08x" % NTSTATUS[name]]
+
+    hw = dict(HW)
+    hw["bus_type"] = 0x00000003               # PCI Express, no modifier (unambiguous under both semantics)
+    prof = ["%s = %08x" % (k, v) for k, v in hw.items() if k != "bksv"] + [hexline("bksv", hw["bksv"]),
+            "output_id = %016x" % OPM_OUTPUT_ID]
+    block("hw_profile", ["the connector: its hardware callbacks report these values (u32 hex; output_id u64 hex);",
+                         "protection types in COPP bits (HDCP 1, ACP 2, CGMS-A 4); display_format is the",
+                         "DXVA_ExtendedFormat whose low byte (2, progressive) OPM reports at offset 28 (A-OPM-22);",
+                         "connector HDMI: DVI characteristics not supported; no SRM set; no codec hook"], prof)
+
+    # §7.8 of OPM.md: the digest's own CMAC vectors, recomputed here by openssl.
+    K78 = bytes(range(16))
+    rn78 = bytes.fromhex("f0e1d2c3b4a5968778695a4b3c2d1e0f")
+    q = bytearray(4112); q[16:32] = rn78; q[32:48] = OPM_GUID["GET_ACTUAL_PROTECTION_LEVEL"]
+    q[48:52] = u32(0x12345678); q[52:56] = u32(4); q[56:60] = u32(8)
+    r = bytearray(4096); r[16:20] = u32(32); r[20:36] = rn78; r[40:44] = u32(1)
+    c = bytearray(4096); c[16:32] = OPM_GUID["SET_PROTECTION_LEVEL"]; c[32:36] = u32(0x89ABCDEF)
+    c[36:40] = u32(16); c[40:44] = u32(8); c[44:48] = u32(1)
+    o = bytearray(4096); o[16:20] = u32(28); o[20:36] = rn78; o[40:48] = OPM_OUTPUT_ID.to_bytes(8, "little")
+    spec = [("spec_7_8_get_info", "OPM_GET_INFO_PARAMETERS, MAC over bytes 16..4111", q, 16, 4112,
+             "606354319ea1f54534d568de49cc96f8"),
+            ("spec_7_8_get_info_wrong_range", "the same, wrongly MACed over bytes 16..59 only", q, 16, 60,
+             "e0712599f6590157170fda5e11caa06b"),
+            ("spec_7_8_reply", "OPM_REQUESTED_INFORMATION, MAC over 16..4095", r, 16, 4096,
+             "f148c0d88a2997e17b773f677016ffba"),
+            ("spec_7_8_configure", "OPM_CONFIGURE_PARAMETERS, MAC over 16..4095", c, 16, 4096,
+             "65c5ab33e625b7c3097ba5352412ef5a"),
+            ("spec_7_8_output_id_reply", "output-ID reply (28 bytes, u64 unaligned at 20)", o, 16, 4096,
+             "6b2d78869b09257cabb0f24204a75144")]
+    for name, what, buf, lo, hi, want in spec:
+        tag = cmac(K78, bytes(buf[lo:hi]))
+        if tag.hex() != want:
+            sys.exit("OPM.md 7.8 %s: openssl gives %s, the digest %s" % (name, tag.hex(), want))
+        block(name, ["OPM.md 7.8: " + what + "; K = 000102..0f; the tag agrees with the digest"],
+              [hexline("key", K78), hexline("message", buf[lo:hi]), hexline("tag", tag)])
+
+    # ---- initialization blocks -------------------------------------------
+    def oaep_case(case, pub, plaintext, opts, priv=None):
+        """Keep the committed ciphertext if it still decrypts under opts to plaintext."""
+        priv = priv or main_pem
+        prev = old.get(case, {}).get("encrypted")
+        if prev:
+            cb = bytes.fromhex(prev)
+            if oaep_decrypt(priv, cb, opts) == plaintext:
+                randomized[case] = (cb, opts, plaintext, priv)
+                return cb
+        cb = oaep_encrypt(pub, plaintext, opts)
+        randomized[case] = (cb, opts, plaintext, priv)
+        return cb
+
+    M = init_params(OPM_RANDOM, OPM_K, OPM_INFO_START, OPM_CFG_START)
+    common = [hexline("random", OPM_RANDOM), hexline("k", OPM_K), "info_start = %08x" % OPM_INFO_START,
+              "configure_start = %08x" % OPM_CFG_START]
+    inits = [
+        ("opm_init_oaep_sha512", "OAEP SHA-512 / MGF1-SHA-512 / empty label of the 40-byte parameters (7.2); accepted",
+         M, OAEP_OPM, "STATUS_SUCCESS"),
+        ("opm_init_oaep_sha512_126", "the 40 bytes followed by 86 bytes 0x5a (126, the OAEP capacity): accepted, rest ignored",
+         M + b"\x5a" * 86, OAEP_OPM, "STATUS_SUCCESS"),
+        ("opm_init_oaep_sha1", "OAEP with SHA-1 and MGF1-SHA-1 (openssl's default): refused", M, OAEP_SHA1,
+         "STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS"),
+        ("opm_init_oaep_mgf1_sha1", "OAEP SHA-512 with MGF1-SHA-1: refused", M, OAEP_MGF1_SHA1,
+         "STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS"),
+        ("opm_init_oaep_label", "OAEP SHA-512 / MGF1-SHA-512 with the label \"opm\" (6f706d): refused", M, OAEP_LABEL,
+         "STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS"),
+        ("opm_init_short_39", "a 39-byte message (M < 40): refused", M[:39], OAEP_OPM,
+         "STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS"),
+        ("opm_init_empty_message", "an empty OAEP message: refused", b"", OAEP_OPM,
+         "STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS"),
+    ]
+    bad_rn = bytearray(OPM_RANDOM); bad_rn[9] ^= 0x01
+    inits.append(("opm_init_wrong_random", "the random number with one bit flipped (byte 9, bit 0): refused",
+                  init_params(bytes(bad_rn), OPM_K, OPM_INFO_START, OPM_CFG_START), OAEP_OPM,
+                  "STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS"))
+    for name, what, pt, opts, ex in inits:
+        cb = oaep_case(name, pub_pem, pt, opts)
+        block(name, ["OPM_ENCRYPTED_INITIALIZATION_PARAMETERS (256 bytes, big-endian RSA ciphertext): " + what,
+                     "openssl pkeyutl -pkeyopt " + " -pkeyopt ".join(opts) + "; randomized: checked by decryption",
+                     "(negatives: by openssl's refusal or a plaintext copp.h must refuse)"],
+              common + ["plaintext_len = %d" % len(pt), hexline("encrypted", cb)] + expect(ex))
+    cb = oaep_case("opm_init_other_key", other_pub, M, OAEP_OPM, read(os.path.join(d, "keys", "other_rsa2048.pem")))
+    block("opm_init_other_key", ["the parameters of opm_init_oaep_sha512 OAEP-encrypted to keys/other_rsa2048.pem: refused"],
+          common + ["plaintext_len = 40", hexline("encrypted", cb)] + expect("STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS"))
+    for name, what, cb in (("opm_init_c_equals_n", "c = n (c >= n)", n.to_bytes(256, "big")),
+                           ("opm_init_c_all_ones", "c = 2^2048 - 1 (c >= n)", b"\xff" * 256),
+                           ("opm_init_c_zero", "c = 0 (decrypts to 0: not an OAEP block)", bytes(256))):
+        block(name, ["the ciphertext integer is not a valid OAEP ciphertext: " + what + ": refused"],
+              common + [hexline("encrypted", cb)] + expect("STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS"))
+    P = init_params(OPM_RANDOM, OPM_K, OPM_INFO_START, OPM_CFG_START)
+    raw = rsa_raw_encrypt(pub_pem, (P + bytes(216))[::-1])[::-1]
+    block("opm_init_copp_raw_le", ["the parameters in COPP's encoding (raw RSA, little-endian, COPP 10.3) sent to an",
+                                   "OPM-semantics output: never accepted there (7.3)"],
+          common + [hexline("encrypted", raw)] + expect("STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS"))
+
+    PC = init_params(OPM_RANDOM, COPPSEM_K, COPPSEM_INFO_START, COPPSEM_CFG_START)
+    ccommon = [hexline("random", OPM_RANDOM), hexline("k", COPPSEM_K), "info_start = %08x" % COPPSEM_INFO_START,
+               "configure_start = %08x" % COPPSEM_CFG_START]
+    block("coppsem_init_raw_le", ["COPP semantics: the 256-byte block of COPP 5.11/10.3, raw RSA read little-endian,",
+                                  "ciphertext little-endian (the COPP decoder, 7.3); accepted"],
+          ccommon + [hexline("encrypted", rsa_raw_encrypt(pub_pem, (PC + bytes(216))[::-1])[::-1])] +
+          expect("STATUS_SUCCESS"))
+    cb = oaep_case("coppsem_init_oaep_sha512", pub_pem, PC, OAEP_OPM)
+    block("coppsem_init_oaep_sha512", ["COPP semantics given an OAEP-SHA-512 block of its parameters: never OAEP for",
+                                       "COPP semantics (7.3): refused; randomized, checked by decryption"],
+          ccommon + ["plaintext_len = 40", hexline("encrypted", cb)] +
+          expect("STATUS_GRAPHICS_OPM_INVALID_ENCRYPTED_PARAMETERS"))
+
+    # ---- the OPM-semantics session ----------------------------------------
+    st = {"info": OPM_INFO_START, "cfg": OPM_CFG_START, "n": 0}
+    virt = {OPM_HDCP: 0, ACP: 0, CGMSA: 0}
+    def rn_for(i):
+        return bytes((0x31 * i + 7 * j) & 0xFF for j in range(16))
+    def level(t, lv, r1=0, r2=0):
+        return u32(t) + u32(lv) + u32(r1) + u32(r2)
+
+    def opm_cfg(name, what, guid, data, ex, seq_delta=0, size=None, flip=None, mac_upto=4096, additional=None,
+                key=OPM_K, prefix="opm_", seqkey="cfg"):
+        b = command(OPM_GUID[guid] if isinstance(guid, str) else guid, (st[seqkey] + seq_delta) & 0xFFFFFFFF, data, size)
+        b = mac_command(b, key=key, upto=mac_upto)
+        if flip is not None:
+            b[flip] ^= 0x04
+        f = ["call = configure_protected_output", hexline("configure", b)]
+        if additional is not None:
+            f.append(hexline("additional", additional))
+        block(prefix + "cfg_" + name, ["OPM_CONFIGURE_PARAMETERS (4096; MAC = AES-CMAC(k, bytes 16..4095)): " + what], f + expect(ex))
+        if ex == "STATUS_SUCCESS":
+            st[seqkey] = (st[seqkey] + 1) & 0xFFFFFFFF
+        return b
+
+    def opm_info(name, what, guid, data, reply, ex="STATUS_SUCCESS", size=None, seq_delta=0, flip=None, mac_upto=4112,
+                 event=None):
+        st["n"] += 1
+        rn = rn_for(st["n"])
+        q = opm_info_request(OPM_K, rn, OPM_GUID[guid] if isinstance(guid, str) else guid, (st["info"] + seq_delta) & 0xFFFFFFFF, data, size, mac_upto)
+        if flip is not None:
+            q[flip] ^= 0x01
+        f = ["call = get_information", hexline("rn", rn)]
+        if event is not None:
+            f.append("event = %08x" % event)
+        f.append(hexline("request", q))
+        if ex == "STATUS_SUCCESS":
+            f.append(hexline("reply", opm_reply(OPM_K, reply(rn))))
+            st["info"] = (st["info"] + 1) & 0xFFFFFFFF
+        block("opm_info_" + name, ["OPM_GET_INFO_PARAMETERS (4112; MAC over 16..4111) and, on success, the exact",
+                                   "OPM_REQUESTED_INFORMATION (MAC over 16..4095): " + what], f + expect(ex))
+
+    HWt = hw
+    opm_info("connector_type", "connector type HDMI (5)", "GET_CONNECTOR_TYPE", b"", lambda rn: std_info(rn, 0, 5))
+    opm_info("supported_protection_types", "HDCP (0x8) | ACP | CGMS-A under OPM semantics (0x1 never; A-OPM-5)",
+             "GET_SUPPORTED_PROTECTION_TYPES", b"", lambda rn: std_info(rn, 0, OPM_HDCP | ACP | CGMSA))
+    first = opm_cfg("hdcp_on", "SET_PROTECTION_LEVEL HDCP (0x8) ON; the counter wraps 0xffffffff -> 0",
+                    "SET_PROTECTION_LEVEL", level(OPM_HDCP, 1), "STATUS_SUCCESS")
+    virt[OPM_HDCP] = 1
+    opm_cfg("acp_level1", "SET_PROTECTION_LEVEL ACP level 1", "SET_PROTECTION_LEVEL", level(ACP, 1), "STATUS_SUCCESS")
+    virt[ACP] = 1
+    opm_cfg("cgmsa_copy_never", "SET_PROTECTION_LEVEL CGMS-A COPY_NEVER (4)", "SET_PROTECTION_LEVEL", level(CGMSA, 4),
+            "STATUS_SUCCESS")
+    virt[CGMSA] = 4
+    opm_cfg("replay_of_first", "opm_cfg_hdcp_on sent again (stale sequence number)", "SET_PROTECTION_LEVEL",
+            level(OPM_HDCP, 1), "STATUS_GRAPHICS_OPM_INVALID_CONFIGURATION_REQUEST", seq_delta=-3)
+    opm_cfg("skipped_sequence", "sequence one ahead of the counter, valid MAC", "SET_PROTECTION_LEVEL", level(ACP, 2),
+            "STATUS_GRAPHICS_OPM_INVALID_CONFIGURATION_REQUEST", seq_delta=1)
+    opm_cfg("bad_omac", "one bit flipped in an unused payload byte (3000) after MACing", "SET_PROTECTION_LEVEL",
+            level(ACP, 2), "STATUS_GRAPHICS_OPM_INVALID_CONFIGURATION_REQUEST", flip=3000)
+    opm_cfg("mac_over_payload_only", "MAC over bytes 16..55 only", "SET_PROTECTION_LEVEL", level(ACP, 2),
+            "STATUS_GRAPHICS_OPM_INVALID_CONFIGURATION_REQUEST", mac_upto=56)
+    opm_cfg("wrong_key", "MACed with the COPP-semantics output's key", "SET_PROTECTION_LEVEL", level(ACP, 2),
+            "STATUS_GRAPHICS_OPM_INVALID_CONFIGURATION_REQUEST", key=COPPSEM_K)
+    opm_cfg("copp_compatible_hdcp", "protection type COPP_COMPATIBLE_HDCP (0x1) is COPP-only (2.2)",
+            "SET_PROTECTION_LEVEL", level(HDCP, 1), "STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS")
+    opm_cfg("cgmsa_redistribution", "CGMS-A 0x0C (COPY_NEVER | redistribution control) is COPP-only (2.2)",
+            "SET_PROTECTION_LEVEL", level(CGMSA, 0x0C), "STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS")
+    sig = u32(0x10) + u32(7) + u32(3) + bytes(52)
+    opm_cfg("set_signaling", "SET_ACP_AND_CGMSA_SIGNALING is COPP-only (2.2)", "SET_ACP_AND_CGMSA_SIGNALING", sig,
+            "STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS")
+    opm_cfg("hdcp_bad_level", "HDCP level 2 does not exist (9.1)", "SET_PROTECTION_LEVEL", level(OPM_HDCP, 2),
+            "STATUS_INVALID_PARAMETER")
+    opm_cfg("reserved_nonzero", "HDCP ON with Reserved = 1 (9.1: reserved words zero)", "SET_PROTECTION_LEVEL",
+            level(OPM_HDCP, 1, 1, 0), "STATUS_INVALID_PARAMETER")
+    opm_cfg("short_parameters", "cbParametersSize 8 (< 16, A-OPM-16)", "SET_PROTECTION_LEVEL", level(ACP, 2),
+            "STATUS_INVALID_PARAMETER", size=8)
+    opm_cfg("unknown_guid", "an unknown command GUID (A-OPM-15)", bytes(range(0x40, 0x50)), level(ACP, 2),
+            "STATUS_NOT_SUPPORTED")
+    opm_cfg("additional_parameters", "SET_PROTECTION_LEVEL with 4 additional bytes (only SET_HDCP_SRM takes them, 9)",
+            "SET_PROTECTION_LEVEL", level(ACP, 2), "STATUS_INVALID_PARAMETER", additional=b"\x01\x02\x03\x04")
+    for t, tn in ((OPM_HDCP, "hdcp"), (ACP, "acp"), (CGMSA, "cgmsa")):
+        opm_info("virtual_" + tn, "GET_VIRTUAL_PROTECTION_LEVEL: this output's level", "GET_VIRTUAL_PROTECTION_LEVEL",
+                 u32(t), lambda rn, t=t: std_info(rn, 0, virt[t]))
+    for t, tn in ((OPM_HDCP, "hdcp"), (ACP, "acp"), (CGMSA, "cgmsa")):
+        opm_info("actual_" + tn, "GET_ACTUAL_PROTECTION_LEVEL: the connector's level (the mock applies at once)",
+                 "GET_ACTUAL_PROTECTION_LEVEL", u32(t), lambda rn, t=t: std_info(rn, 0, virt[t]))
+    opm_info("actual_output_format", "1920 x 1080, progressive (2), D3DFMT_A8R8G8B8 (21), 60000/1001 Hz",
+             "GET_ACTUAL_OUTPUT_FORMAT", b"", lambda rn: rn + u32(0) + u32(HWt["display_width"]) +
+             u32(HWt["display_height"]) + u32(HWt["display_format"] & 0xFF) + u32(HWt["d3d_format"]) +
+             u32(HWt["freq_numerator"]) + u32(HWt["freq_denominator"]))
+    opm_info("adapter_bus_type", "PCI Express (3)", "GET_ADAPTER_BUS_TYPE", b"", lambda rn: std_info(rn, 0, 3))
+    opm_info("output_id", "OPM_OUTPUT_ID_DATA, 28 bytes packed, u64 at offset 20 (4.10)", "GET_OUTPUT_ID", b"",
+             lambda rn: rn + u32(0) + OPM_OUTPUT_ID.to_bytes(8, "little"))
+    opm_info("hardware_protection_support", "STANDARD reply, default value 0 (A-OPM-21)",
+             "GET_OUTPUT_HARDWARE_PROTECTION_SUPPORT", b"", lambda rn: std_info(rn, 0, 0))
+    opm_info("dvi_characteristics", "HDMI is no DVI connector (5.1 Recommendation)", "GET_DVI_CHARACTERISTICS", b"",
+             None, "STATUS_NOT_SUPPORTED")
+    opm_info("codec_info", "no codec hook (A-OPM-21)", "GET_CODEC_INFO", u32(0), None, "STATUS_NOT_SUPPORTED", size=4)
+    opm_info("srm_version_never_set", "no SRM was ever set (9.3, A-OPM-19)", "GET_CURRENT_HDCP_SRM_VERSION", b"", None,
+             "STATUS_GRAPHICS_OPM_HDCP_SRM_NEVER_SET")
+    opm_info("acp_cgmsa_signaling", "COPP-only request (2.2)", "GET_ACP_AND_CGMSA_SIGNALING", b"", None,
+             "STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS")
+    opm_info("connected_hdcp_device", "COPP-only request (2.2)", "GET_CONNECTED_HDCP_DEVICE_INFORMATION", b"", None,
+             "STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS")
+    opm_info("virtual_copp_hdcp", "protection type 0x1 is COPP-only (2.2)", "GET_VIRTUAL_PROTECTION_LEVEL", u32(HDCP),
+             None, "STATUS_GRAPHICS_OPM_PROTECTED_OUTPUT_DOES_NOT_HAVE_COPP_SEMANTICS")
+    opm_info("bad_omac_unused_byte", "one bit flipped in unused abParameters byte 4000 (covered, 7.4)",
+             "GET_CONNECTOR_TYPE", b"", None, "STATUS_GRAPHICS_OPM_INVALID_INFORMATION_REQUEST", flip=4000)
+    opm_info("mac_16_59_only", "MAC over bytes 16..59 only (7.8's wrong range)", "GET_ACTUAL_PROTECTION_LEVEL",
+             u32(OPM_HDCP), None, "STATUS_GRAPHICS_OPM_INVALID_INFORMATION_REQUEST", mac_upto=60)
+    opm_info("stale_sequence", "the previous sequence number", "GET_CONNECTOR_TYPE", b"", None,
+             "STATUS_GRAPHICS_OPM_INVALID_INFORMATION_REQUEST", seq_delta=-1)
+    opm_info("level_without_type", "GET_VIRTUAL_PROTECTION_LEVEL with cbParametersSize 0 (A-OPM-16)",
+             "GET_VIRTUAL_PROTECTION_LEVEL", b"", None, "STATUS_INVALID_PARAMETER")
+    opm_info("parameters_too_big", "cbParametersSize 4057 (> 4056)", "GET_CONNECTOR_TYPE", b"", None,
+             "STATUS_INVALID_PARAMETER", size=4057)
+    opm_info("unknown_guid", "an unknown GUID (A-OPM-15)", bytes(range(0x60, 0x70)), b"", None, "STATUS_NOT_SUPPORTED")
+    opm_info("after_link_lost", "LINK_LOST raised on the connector just before: ulStatusFlags 1", "GET_CONNECTOR_TYPE",
+             b"", lambda rn: std_info(rn, 1, 5), event=1)
+    opm_info("flags_reported_once", "the next reply: 0", "GET_CONNECTOR_TYPE", b"", lambda rn: std_info(rn, 0, 5))
+    opm_info("after_tampering", "TAMPERING_DETECTED (0x04) raised: reported as 0x04 under OPM semantics",
+             "GET_CONNECTOR_TYPE", b"", lambda rn: std_info(rn, 4, 5), event=4)
+    out_text = "\n".join(L).rstrip("\n") + "\n"
+    return out_text, st
+
+
 def main():
     args = sys.argv[1:]
     check = "--check" in args
@@ -483,6 +819,14 @@ def main():
     vec = os.path.join(d, "copp_vectors.txt")
     old_text = open(vec).read() if os.path.exists(vec) else None
     out, randomized = generate(d, old_text)
+    opm_path = os.path.join(d, "opm_vectors.txt")
+    opm_old = open(opm_path).read() if os.path.exists(opm_path) else None
+    main_pem = read(os.path.join(d, "test_rsa2048.pem"))
+    other_pub = ossl("pkey", "-in", os.path.join(d, "keys", "other_rsa2048.pem"), "-pubout")
+    n = components(out["test_rsa2048.der"])["n"]
+    opm_randomized = {}
+    opm_text, _ = generate_opm(d, opm_old, main_pem, out["keys/public.pem"], other_pub, n, opm_randomized)
+    out["opm_vectors.txt"] = opm_text.encode()
     if not check:
         for rel, data in out.items():
             path = os.path.join(d, rel)
@@ -504,12 +848,20 @@ def main():
         if rsa_pkcs1_decrypt(read(os.path.join(d, "test_rsa2048.pem")), c_be) != plaintext:
             print("%s: the PKCS #1 v1.5 ciphertext does not decrypt to its start sequence" % case)
             bad += 1
+    for case, (c_be, opts, plaintext, priv) in opm_randomized.items():
+        if oaep_decrypt(priv, c_be, opts) != plaintext:
+            print("%s: the OAEP ciphertext does not decrypt (%s) to its plaintext" % (case, " ".join(opts)))
+            bad += 1
+        if (opts != OAEP_OPM or priv != main_pem) and oaep_decrypt(main_pem, c_be, OAEP_OPM) is not None:
+            print("%s: a negative OAEP case decrypts under SHA-512 / MGF1-SHA-512 / empty label" % case)
+            bad += 1
     bad += check_rfc4493(d)
     bad += check_encrypted(d)
     n_det = len(out)
     print("vectors: %d generated files %s; %d randomized signatures decrypt to their plaintext; RFC 4493 file agrees "
-          "with openssl; %d encrypted keys decrypt to the test key" % (n_det, "match" if bad == 0 else "checked",
-                                                                      len(randomized), 4))
+          "with openssl; %d encrypted keys decrypt to the test key; %d randomized OAEP blocks decrypt under their own "
+          "parameters (the negatives not under OPM's)" % (n_det, "match" if bad == 0 else "checked", len(randomized), 4,
+                                                          len(opm_randomized)))
     return 1 if bad else 0
 
 if __name__ == "__main__":

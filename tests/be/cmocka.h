@@ -28,6 +28,8 @@ static jmp_buf shim_jmp;
 #define assert_true(c) do { if (!(c)) SHIM_FAIL("%s", #c); } while (0)
 #define assert_false(c) do { if (c) SHIM_FAIL("!(%s)", #c); } while (0)
 #define assert_non_null(p) assert_true((p) != NULL)
+#define assert_null(p) assert_true((p) == NULL)
+#define assert_ptr_equal(a, b) assert_true((const void *)(a) == (const void *)(b))
 #define assert_int_equal(a, b) do { uintmax_t a_ = (uintmax_t)(a), b_ = (uintmax_t)(b); \
         if (a_ != b_) SHIM_FAIL("%#jx != %#jx", a_, b_); } while (0)
 #define assert_int_not_equal(a, b) do { uintmax_t a_ = (uintmax_t)(a), b_ = (uintmax_t)(b); \
@@ -35,6 +37,7 @@ static jmp_buf shim_jmp;
 #define assert_memory_equal(a, b, n) do { if (memcmp((a), (b), (n)) != 0) SHIM_FAIL("%s != %s", #a, #b); } while (0)
 #define assert_string_equal(a, b) do { if (strcmp((a), (b)) != 0) SHIM_FAIL("\"%s\" != \"%s\"", (a), (b)); } while (0)
 #define print_message(...) printf(__VA_ARGS__)
+#define fail_msg(...) SHIM_FAIL(__VA_ARGS__)
 
 static int _cmocka_run_group_tests(const char *group, const struct CMUnitTest *tests, size_t n, void *setup,
                                    void *teardown)

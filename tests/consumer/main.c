@@ -1,8 +1,8 @@
 /* A consumer of an installed copp.h, built by make consumer-check through
- * pkg-config (copp, copp-libtom, copp-openssl) and through CMake's
- * find_package (copp::copp, copp::libtom, copp::openssl).  With a backend
- * (COPP_WITH_LIBTOM or COPP_WITH_OPENSSL, which the .pc file or the target
- * defines) it runs one whole session on that backend with the key file in
+ * pkg-config (copp, copp-libtom, copp-openssl, copp-bearssl) and through
+ * CMake's find_package (copp::copp, copp::libtom, copp::openssl,
+ * copp::bearssl).  With a backend (COPP_WITH_LIBTOM, COPP_WITH_OPENSSL or
+ * COPP_WITH_BEARSSL, which the .pc file or the target defines) it runs one whole session on that backend with the key file in
  * argv[1]: key exchange, sequence start, a MACed command, a MACed status
  * reply, close.  Without one it only checks the header works.
  *   usage: consumer [KEY]      exit 0 on success */
@@ -12,8 +12,18 @@
 #include "../../tools/copp_io.h"   /* the repository's key-file reader */
 #include <stdio.h>
 #include <string.h>
+#ifdef COPP_WITH_BEARSSL
+#include <sys/random.h>
 
-#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL)
+/* The BearSSL backend's RNG hook (it has none of its own): getrandom. */
+static int consumer_rng(void *user, uint8_t *buf, size_t len)
+{
+    (void)user;
+    return getrandom(buf, len, 0) == (ssize_t)len ? 0 : -1;
+}
+#endif
+
+#if defined(COPP_WITH_LIBTOM) || defined(COPP_WITH_OPENSSL) || defined(COPP_WITH_BEARSSL)
 static uint32_t g_level = 0xFFFFFFFFu;
 
 static int32_t hw_types(void *u, uint32_t *types)
@@ -53,6 +63,12 @@ int main(int argc, char **argv)
     uint8_t n[256], e[4];
     size_t e_len = 0;
     copp_bytes nb, eb;
+#elif defined(COPP_WITH_BEARSSL)
+    static copp_bearssl drv, app;
+    const char *name = "bearssl";
+    const copp_crypto *cr = copp_bearssl_crypto();
+    uint8_t p[256];
+    size_t i;
 #else
     static copp_openssl drv, app;
     const char *name = "openssl";
@@ -67,6 +83,12 @@ int main(int argc, char **argv)
     }
 #ifdef COPP_WITH_LIBTOM
     if (copp_io_key_libtom(&drv, argv[1], 0, err) != COPP_S_OK || copp_libtom_init_mac(&app) != COPP_S_OK) {
+        fprintf(stderr, "consumer: %s\n", err);
+        return 1;
+    }
+#elif defined(COPP_WITH_BEARSSL)
+    if (copp_io_key_bearssl(&drv, argv[1], consumer_rng, NULL, 0, err) != COPP_S_OK ||
+        copp_bearssl_init_mac(&app, consumer_rng, NULL, 0) != COPP_S_OK) {
         fprintf(stderr, "consumer: %s\n", err);
         return 1;
     }
@@ -95,6 +117,15 @@ int main(int argc, char **argv)
     nb.p = n; nb.len = 256;
     eb.p = e; eb.len = e_len;
     if (copp_app_sign_start_sequence(sig, rgh, kdi, 7, 9, COPP_APP_SIG_RAW_LE, nb, eb) != COPP_S_OK) FAIL("signing");
+#elif defined(COPP_WITH_BEARSSL)
+    memset(p, 0, sizeof p);   /* raw RSA of the 256-byte block read little-endian (spec 10.3), by BearSSL's public op */
+    memcpy(p, rgh, 16);
+    memcpy(p + 16, kdi, 16);
+    p[32] = 7;
+    p[36] = 9;
+    for (i = 0; i < 128; i++) { uint8_t t = p[i]; p[i] = p[255 - i]; p[255 - i] = t; }
+    if (drv.pub(p, sizeof p, &drv.pk) != 1) FAIL("signing");
+    for (i = 0; i < 256; i++) sig[i] = p[255 - i];
 #else
     memset(p, 0, sizeof p);   /* raw RSA of the 256-byte block read little-endian (spec 10.3) */
     memcpy(p, rgh, 16);
@@ -124,6 +155,9 @@ int main(int argc, char **argv)
 #ifdef COPP_WITH_LIBTOM
     copp_libtom_free(&drv);
     copp_libtom_free(&app);
+#elif defined(COPP_WITH_BEARSSL)
+    copp_bearssl_free(&drv);
+    copp_bearssl_free(&app);
 #else
     copp_openssl_free(&drv);
     copp_openssl_free(&app);

@@ -14,6 +14,9 @@
  * or q gives n away by one gcd.
  *
  *   residue openssl   must find nothing (exit 1 otherwise)
+ *   residue bearssl   must release no block at all (BearSSL allocates
+ *                     nothing; the RNG hook is getrandom) and leave its
+ *                     operation scratch (copp_bearssl.x, .work) all zero
  *   residue libtom    prints what libtommath leaves (documented; exit 0)
  *   residue control   frees a copy of kDI and a multiple of p unwiped: both
  *                     must be found (exit 1 otherwise), so the scan can fail
@@ -23,6 +26,7 @@
 #define COPP_IMPLEMENTATION
 #define COPP_WITH_LIBTOM
 #define COPP_WITH_OPENSSL
+#define COPP_WITH_BEARSSL
 #define COPP_WITH_APP
 #include "../../copp.h"
 
@@ -31,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/core_names.h>
+#include <sys/random.h>
 
 #include "../mock_hw.c"
 
@@ -418,11 +423,29 @@ static void control(void)
     mp_clear_multi(&m, &p, NULL);
 }
 
+/* The BearSSL backend's RNG hook: the getrandom system call (no heap). */
+static int getrandom_rng(void *user, uint8_t *buf, size_t len)
+{
+    (void)user;
+    return getrandom(buf, len, 0) == (ssize_t)len ? 0 : -1;
+}
+
+static int all_zero(const void *p, size_t n)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (b[i]) return 0;
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     const char *which = argc > 1 ? argv[1] : "";
     static copp_libtom ltc;
     static copp_openssl ossl;
+    static copp_bearssl br;
+    int br_scratch_clean = 1;
     tally t;
     make_key();
     add_integer("p", g_key.p.p, g_key.p.len);
@@ -438,16 +461,25 @@ int main(int argc, char **argv)
         if (copp_libtom_init(&ltc, &g_key, NULL, NULL, 0) != COPP_S_OK) die("libtom init");
         scenario(copp_libtom_crypto(), &ltc);
         copp_libtom_free(&ltc);
+    } else if (strcmp(which, "bearssl") == 0) {
+        if (copp_bearssl_init(&br, &g_key, getrandom_rng, NULL, 0) != COPP_S_OK) die("bearssl init");
+        scenario(copp_bearssl_crypto(), &br);
+        br_scratch_clean = all_zero(br.x, sizeof br.x) && all_zero(&br.work, sizeof br.work);
+        copp_bearssl_free(&br);
     } else if (strcmp(which, "control") == 0) {
         control();
     } else {
-        fprintf(stderr, "usage: residue openssl|libtom|control\n");
+        fprintf(stderr, "usage: residue openssl|libtom|bearssl|control\n");
         return 2;
     }
     scan(&t);
     report(which, &t);
     if (strcmp(which, "openssl") == 0 && t.dirty != 0) {
         printf("residue: FAILED: the OpenSSL backend left key material in freed heap\n");
+        return 1;
+    }
+    if (strcmp(which, "bearssl") == 0 && (t.blocks != 0 || t.dirty != 0 || !br_scratch_clean)) {
+        printf("residue: FAILED: the BearSSL backend released heap blocks (%zu) or left its scratch unwiped\n", t.blocks);
         return 1;
     }
     if (strcmp(which, "control") == 0 && (t.by_what[0] == 0 || t.factor == 0)) {
