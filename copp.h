@@ -1839,7 +1839,10 @@ typedef struct copp_libtom {
 } copp_libtom;
 
 /* copp_libtom_init -- load and validate a 2048-bit key given as components.
- *   k       caller storage; overwritten.
+ *   k       caller storage, zeroed or released by copp_libtom_free: every
+ *           init (the _der / _pem / _mac ones too) overwrites k without
+ *           freeing it, so an init over a loaded key leaks that key's digits
+ *           unwiped on the heap.
  *   key     n, e, p, q, dp, dq, qinv big-endian (leading zero bytes allowed,
  *           at most 512 bytes each); d is optional here (checked when given).
  *   rng     the RNG hook (NULL: copp_libtom_randombytes, the OS generator).
@@ -1927,7 +1930,9 @@ typedef struct copp_openssl {
 
 /* copp_openssl_init -- load and validate a 2048-bit key given as components
  * (all eight, big-endian, at most 512 bytes each).
- *   k    caller storage; overwritten.
+ *   k    caller storage, zeroed or released by copp_openssl_free: every init
+ *        (the _der / _pem / _mac ones too) overwrites k without freeing it,
+ *        so an init over a loaded key leaks that key's EVP_PKEY.
  *   rng  the RNG hook (NULL: copp_openssl_randombytes, OpenSSL's RAND_bytes).
  * Validation: n is 2048 bits; e is odd, >= 3 and at most 4 bytes; OpenSSL's
  * key-pair check (EVP_PKEY_pairwise_check: p and q prime, n = p q, e d = 1
