@@ -3402,7 +3402,7 @@ static uint32_t copp__vp_status(int32_t hr, uint32_t why)
 /* The body of copp_handle_videoparameters, in a frame of its own so that the
  * entry point can zero that frame's depth after it returns (below). */
 #if defined(__GNUC__) || defined(__clang__)
-__attribute__((noinline))
+__attribute__((__noinline__))
 #endif
 static uint32_t copp__videoparameters(copp_connector *c, const uint8_t in[356], uint8_t out[356])
 {
@@ -3442,7 +3442,7 @@ static uint32_t copp__videoparameters(copp_connector *c, const uint8_t in[356], 
  * their frames (the Win64 build under Wine showed the issued key there). */
 #define COPP__BURN 448
 #if defined(__GNUC__) || defined(__clang__)
-__attribute__((noinline))
+__attribute__((__noinline__))
 #endif
 static void copp__burn_stack(void)
 {
